@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = "Content"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from content.roles import ensure_roles
+
+        # Runs after auth has created the permissions, so groups get all of theirs.
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="content.ensure_roles")

@@ -3,8 +3,9 @@
 Every consumer (the editor's live preview, stored revision HTML, the public site, feeds, the API
 and every exporter) goes through `parse()` so that what a reviewer approved is what every format
 says. The parser is CommonMark with tables and strikethrough; raw HTML is switched off, so the
-only markup in the output is markup this module writes. bleach then runs over the HTML as a second
-wall: it lives behind `sanitize()` alone, so replacing it (nh3 is its successor) touches one function.
+only markup in the output is markup this module writes. bleach then runs over the HTML as a
+second wall: it lives behind `sanitize()` alone, so replacing it (nh3 is its successor) touches
+one function.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def check_length(text: str) -> None:
 
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": _PARSER_MAX_NESTING, "typographer": False})
+    md = MarkdownIt(
+        "commonmark", {"html": False, "maxNesting": _PARSER_MAX_NESTING, "typographer": False}
+    )
     md.enable(["table", "strikethrough"])
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)

@@ -1,0 +1,277 @@
+"""The content domain: posts, their immutable revisions, tags and the audit trail.
+
+A Post is the lasting identity of a piece of content; everything a reviewer judges lives in a
+Revision, which is written once by `content.revisions.save_revision()` and never changed. The post
+holds pointers (`latest_revision`, `published_revision`); statuses are derived from them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+ERROR_REVISION_IMMUTABLE = "A revision is never changed once written; save a new revision instead."
+ERROR_AUDIT_APPEND_ONLY = "The audit log is append-only; events are never changed or deleted."
+
+
+class Language(models.Model):
+    """A language posts are written in. nl, fr and en come from a migration; editors add more."""
+
+    code = models.CharField(max_length=12, unique=True, help_text="BCP 47 code, e.g. nl or fr-BE.")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Tag(models.Model):
+    """A substance or topic a revision is tagged with."""
+
+    class Kind(models.TextChoices):
+        SUBSTANCE = "substance", "Substance"
+        TOPIC = "topic", "Topic"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=80)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_tag_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:80] or uuid.uuid4().hex[:12]
+        super().save(*args, **kwargs)
+
+
+class PostKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    DRUG_ALERT = "drug_alert", "Drug alert"
+    FAQ_ANSWER = "faq_answer", "FAQ answer"
+    FACT_SHEET = "fact_sheet", "Substance fact sheet"
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def with_revisions(self) -> PostQuerySet:
+        """Everything a list of posts shows, in one query."""
+        return self.select_related(
+            "language", "created_by", "latest_revision", "latest_revision__author"
+        )
+
+    def editable_by(self, user: Any) -> PostQuerySet:
+        if user.has_perm("content.edit_any_post"):
+            return self.all()
+        if user.has_perm("content.change_post"):
+            return self.filter(created_by=user)
+        return self.none()
+
+    def visible_to(self, user: Any) -> PostQuerySet:
+        """Posts a signed-in team member may read in the studio (reviewers read all)."""
+        if user.has_perm("content.view_post") or user.has_perm("content.edit_any_post"):
+            return self.all()
+        return self.editable_by(user)
+
+    def published(self) -> PostQuerySet:
+        return self.filter(published_revision__isnull=False)
+
+
+class Post(models.Model):
+    slug = models.SlugField(max_length=120, allow_unicode=False)
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="posts")
+    kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.ARTICLE)
+    translation_group = models.UUIDField(
+        default=uuid.uuid4,
+        db_index=True,
+        help_text="Posts sharing this value are translations of each other.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    latest_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="unique_slug_per_language"),
+        ]
+        permissions = [("edit_any_post", "Can edit posts written by anyone")]
+
+    def __str__(self) -> str:
+        title = self.latest_revision.title if self.latest_revision_id else self.slug
+        return f"{title} [{self.language_id and self.language.code}]"
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:post_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return self.latest_revision.title if self.latest_revision_id else self.slug
+
+    @property
+    def status_label(self) -> str:
+        """What a person sees as the post's status, derived from the revision pointers."""
+        if self.published_revision_id is None:
+            return "draft"
+        if self.published_revision_id == self.latest_revision_id:
+            return "published"
+        return "published, newer draft"
+
+    def can_be_edited_by(self, user: Any) -> bool:
+        return user.has_perm("content.edit_any_post") or (
+            user.has_perm("content.change_post") and self.created_by_id == user.pk
+        )
+
+
+class RevisionQuerySet(models.QuerySet["Revision"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError(ERROR_REVISION_IMMUTABLE)
+
+
+class Revision(models.Model):
+    """An immutable, numbered snapshot of everything a reviewer judges."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=1000, blank=True)
+    body = models.TextField()
+    # [{"title": str, "url": str, "consulted": "YYYY-MM-DD" | ""}], in the author's order.
+    sources = models.JSONField(default=list, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="revisions")
+    change_note = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_written"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    rendered_html = models.TextField(
+        help_text="Sanitized HTML of the body, rendered once when the revision is written."
+    )
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["post", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="unique_revision_number"),
+        ]
+        get_latest_by = "number"
+
+    def __str__(self) -> str:
+        return f"{self.post.slug} r{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(ERROR_REVISION_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:revision_detail", args=[self.post_id, self.number])
+
+    def tag_names(self, kind: str) -> list[str]:
+        """Names of this revision's tags of one kind, sorted. Uses prefetched tags if present."""
+        return sorted(tag.name for tag in self.tags.all() if tag.kind == kind)
+
+    @property
+    def substances(self) -> list[str]:
+        return self.tag_names(Tag.Kind.SUBSTANCE)
+
+    @property
+    def topics(self) -> list[str]:
+        return self.tag_names(Tag.Kind.TOPIC)
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
+
+
+class AuditEvent(models.Model):
+    """Append-only record of an action, written in the same transaction as the action."""
+
+    class Action(models.TextChoices):
+        POST_CREATED = "post_created", "Post created"
+        REVISION_SAVED = "revision_saved", "Revision saved"
+        REVISION_RESTORED = "revision_restored", "Revision restored"
+        IMAGE_UPLOADED = "image_uploaded", "Image uploaded"
+
+    action = models.CharField(max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revision__isnull=True) | Q(post__isnull=False),
+                name="audit_revision_has_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(ERROR_AUDIT_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
+
+
+def record_event(
+    *,
+    action: str,
+    actor: Any,
+    post: Post | None = None,
+    revision: Revision | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Write one audit event. Call it inside the transaction of the action it records."""
+    return AuditEvent.objects.create(
+        action=action, actor=actor, post=post, revision=revision, details=details
+    )

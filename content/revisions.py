@@ -1,0 +1,336 @@
+"""Writing revisions, the only way content changes: save, create, restore, compare.
+
+`save_revision()` is the single writer of Revision rows. It locks the post, refuses an edit based
+on an out-of-date revision (no lost update), writes nothing when nothing changed, renders the body
+once, and records an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from content import markdown
+from content.models import AuditEvent, Language, Post, Revision, Tag, record_event
+
+ERROR_EDIT_CONFLICT = (
+    "Someone else saved this post while you were editing it. Your text has not been saved and "
+    "is still in the form below. Check what changed meanwhile, merge it into your text if needed, "
+    "then save again."
+)
+ERROR_NO_PERMISSION = "You may not edit this post."
+ERROR_SLUG_TAKEN = "This address is already used by another post in this language; choose another."
+
+
+class SlugTaken(ValueError):
+    def __init__(self) -> None:
+        super().__init__(ERROR_SLUG_TAKEN)
+
+
+class EditConflict(Exception):
+    """The edit was based on a revision that is no longer the latest."""
+
+    def __init__(self, *, post: Post, base: Revision | None, latest: Revision) -> None:
+        self.post = post
+        self.base = base
+        self.latest = latest
+        super().__init__(ERROR_EDIT_CONFLICT)
+
+    @property
+    def intervening(self) -> list[Revision]:
+        """The revisions written after the one the editor started from, oldest first."""
+        after = self.base.number if self.base else 0
+        return list(
+            self.post.revisions.filter(number__gt=after).select_related("author").order_by("number")
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str = ""
+    consulted: str = ""  # ISO date, or "" when unknown
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url, "consulted": self.consulted}
+
+
+@dataclass(frozen=True)
+class RevisionContent:
+    """Everything a reviewer judges. Its hash binds an approval to exactly this content."""
+
+    title: str
+    body: str
+    summary: str = ""
+    sources: tuple[Source, ...] = ()
+    substances: tuple[str, ...] = field(default=())
+    topics: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # Tags are a set: order and case-duplicates do not make a new revision.
+        object.__setattr__(self, "substances", _normalise_tags(self.substances))
+        object.__setattr__(self, "topics", _normalise_tags(self.topics))
+
+    @classmethod
+    def of(cls, revision: Revision) -> RevisionContent:
+        return cls(
+            title=revision.title,
+            summary=revision.summary,
+            body=revision.body,
+            sources=tuple(Source(**source) for source in revision.sources),
+            substances=tuple(revision.substances),
+            topics=tuple(revision.topics),
+        )
+
+    @property
+    def content_hash(self) -> str:
+        canonical = {
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body,
+            "sources": [source.as_dict() for source in self.sources],
+            # Tags are compared by their key, as they are stored: recasing one is no change.
+            "substances": sorted(tag_key(name) for name in self.substances),
+            "topics": sorted(tag_key(name) for name in self.topics),
+        }
+        encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: "2C-B", "2c b" and "2c-b" are one."""
+    return slugify(name)[:80] or " ".join(name.split()).casefold()
+
+
+def _normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        cleaned = " ".join(name.split())
+        if cleaned:
+            seen.setdefault(tag_key(cleaned), cleaned)
+    return tuple(sorted(seen.values(), key=str.casefold))
+
+
+def _tags_for(content: RevisionContent) -> list[Tag]:
+    """The Tag rows for the content's names; "2C-B" and "2c b" are one tag (same slug)."""
+    tags = []
+    for kind, names in ((Tag.Kind.SUBSTANCE, content.substances), (Tag.Kind.TOPIC, content.topics)):
+        for name in names:
+            slug = slugify(name)[:80]
+            if slug:  # the same key as tag_key()
+                tag, _ = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name})
+            else:  # a name with no Latin letters: match it by name
+                tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
+                tag = tag or Tag.objects.create(kind=kind, name=name)
+            tags.append(tag)
+    return tags
+
+
+def _write_revision(
+    *, post: Post, content: RevisionContent, author: Any, based_on: Revision | None, note: str
+) -> Revision:
+    html = markdown.render_html(content.body)
+    number = (based_on.number if based_on else 0) + 1
+    try:
+        with transaction.atomic():
+            revision = Revision.objects.create(
+                post=post,
+                number=number,
+                based_on=based_on,
+                title=content.title,
+                summary=content.summary,
+                body=content.body,
+                sources=[source.as_dict() for source in content.sources],
+                change_note=note,
+                author=author,
+                content_hash=content.content_hash,
+                rendered_html=html,
+            )
+    except IntegrityError:
+        # Another transaction took this number first: same outcome as a stale base.
+        latest = Revision.objects.filter(post=post).order_by("-number").first()
+        raise EditConflict(post=post, base=based_on, latest=latest) from None
+    revision.tags.set(_tags_for(content))
+    updated = Post.objects.filter(pk=post.pk, latest_revision=based_on).update(
+        latest_revision=revision
+    )
+    if updated != 1:
+        raise EditConflict(post=post, base=based_on, latest=revision)
+    post.latest_revision = revision
+    return revision
+
+
+@transaction.atomic
+def save_revision(
+    *,
+    post: Post,
+    author: Any,
+    content: RevisionContent,
+    base_revision_id: int | None,
+    change_note: str = "",
+    action: str = AuditEvent.Action.REVISION_SAVED,
+) -> Revision | None:
+    """Save `content` as the post's next revision, or return None when nothing changed.
+
+    Raises EditConflict when `base_revision_id` (the revision the editor started from) is no
+    longer the latest, and PermissionError when `author` may not edit the post.
+    """
+    if not post.can_be_edited_by(author):
+        raise PermissionError(ERROR_NO_PERMISSION)
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    latest = locked.latest_revision
+    if latest is not None and latest.content_hash == content.content_hash:
+        return None
+    if (latest.pk if latest else None) != base_revision_id:
+        base = Revision.objects.filter(pk=base_revision_id, post=locked).first()
+        raise EditConflict(post=locked, base=base, latest=latest)
+    revision = _write_revision(
+        post=locked, content=content, author=author, based_on=latest, note=change_note
+    )
+    record_event(
+        action=action,
+        actor=author,
+        post=locked,
+        revision=revision,
+        number=revision.number,
+        content_hash=revision.content_hash,
+    )
+    post.latest_revision = revision
+    return revision
+
+
+def unique_slug(*, language: Language, title: str, wanted: str = "") -> str:
+    base = slugify(wanted or title)[:100] or "post"
+    slug, n = base, 2
+    while Post.objects.filter(language=language, slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_post(
+    *,
+    author: Any,
+    language: Language,
+    kind: str,
+    content: RevisionContent,
+    slug: str = "",
+    change_note: str = "",
+    translation_of: Post | None = None,
+) -> Post:
+    """Create a post and its first revision. Raises SlugTaken if the address is in use."""
+    if not author.has_perm("content.add_post"):
+        raise PermissionError("You may not create posts.")
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                slug=slug or unique_slug(language=language, title=content.title),
+                language=language,
+                kind=kind,
+                created_by=author,
+                **(
+                    {"translation_group": translation_of.translation_group}
+                    if translation_of
+                    else {}
+                ),
+            )
+    except IntegrityError:
+        raise SlugTaken from None
+    record_event(action=AuditEvent.Action.POST_CREATED, actor=author, post=post, slug=post.slug)
+    save_revision(
+        post=post,
+        author=author,
+        content=content,
+        base_revision_id=None,
+        change_note=change_note or "First version",
+    )
+    return post
+
+
+def restore_revision(
+    *, post: Post, revision: Revision, actor: Any, base_revision_id: int | None
+) -> Revision | None:
+    """Write a new revision with the content of an old one. History is never rewritten."""
+    return save_revision(
+        post=post,
+        author=actor,
+        content=RevisionContent.of(revision),
+        base_revision_id=base_revision_id,
+        change_note=f"Restored revision {revision.number}",
+        action=AuditEvent.Action.REVISION_RESTORED,
+    )
+
+
+# --- Comparing revisions ---------------------------------------------------------------------
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str
+    html: SafeString
+    changed: bool
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """A word-level diff as escaped HTML with <del> and <ins> around what changed.
+
+    Changes separated only by white space are merged into one <del>/<ins> pair, so a rewritten
+    phrase reads as a phrase rather than alternating single words.
+    """
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    out: list[str] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if removed:
+            out.append(f"<del>{escape(''.join(removed))}</del>")
+        if added:
+            out.append(f"<ins>{escape(''.join(added))}</ins>")
+        removed.clear()
+        added.clear()
+
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        same = "".join(a[i1:i2])
+        between_changes = 0 < index < len(opcodes) - 1 and (removed or added)
+        if op == "equal" and not (between_changes and not same.strip()):
+            flush()
+            out.append(escape(same))
+            continue
+        removed.extend(a[i1:i2])
+        added.extend(b[j1:j2])
+    flush()
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+def _sources_text(sources: Sequence[Source]) -> str:
+    return "\n".join(
+        " | ".join(part for part in (s.title, s.url, s.consulted) if part) for s in sources
+    )
+
+
+def compare(old: RevisionContent | None, new: RevisionContent) -> list[FieldDiff]:
+    """Field-by-field word diffs of two revisions' content (old None: everything is new)."""
+    old = old or RevisionContent(title="", body="")
+    pairs = [
+        ("Title", old.title, new.title),
+        ("Summary", old.summary, new.summary),
+        ("Body", old.body, new.body),
+        ("Sources", _sources_text(old.sources), _sources_text(new.sources)),
+        ("Substances", ", ".join(old.substances), ", ".join(new.substances)),
+        ("Topics", ", ".join(old.topics), ", ".join(new.topics)),
+    ]
+    return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in pairs]

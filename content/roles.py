@@ -1,0 +1,46 @@
+"""The team's roles as Django groups, kept in step with the code after every migrate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AUTHORS = "Authors"
+REVIEWERS = "Reviewers"
+EDITORS = "Editors"
+
+# Group name -> "app_label.codename" permissions. Editors also get admin access (is_staff).
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    AUTHORS: {"content.add_post", "content.change_post", "content.view_post"},
+    REVIEWERS: {"content.view_post"},
+    EDITORS: {
+        "content.add_post",
+        "content.change_post",
+        "content.view_post",
+        "content.edit_any_post",
+        "content.add_language",
+        "content.change_language",
+        "content.view_language",
+        "content.add_tag",
+        "content.change_tag",
+        "content.view_tag",
+        "content.view_revision",
+        "content.view_auditevent",
+    },
+}
+
+
+def ensure_roles(**kwargs: Any) -> None:
+    """post_migrate handler: create the groups and grant exactly their permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for group_name, wanted in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        permissions = []
+        for dotted in sorted(wanted):
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
+        group.permissions.set(permissions)

@@ -1,0 +1,260 @@
+"""The studio, for the team: dashboard, writing, history, comparing and restoring revisions.
+
+Views fetch, guard and render; every change goes through content.revisions.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from content.forms import (
+    NewPostForm,
+    RestoreForm,
+    RevisionForm,
+    SourceFormSet,
+    sources_from,
+    sources_initial,
+)
+from content.models import Post, Revision
+from content.revisions import (
+    EditConflict,
+    RevisionContent,
+    SlugTaken,
+    compare,
+    create_post,
+    restore_revision,
+    save_revision,
+)
+
+SOURCES_PREFIX = "sources"
+
+
+def _visible_post(request: HttpRequest, pk: int) -> Post:
+    return get_object_or_404(Post.objects.visible_to(request.user).with_revisions(), pk=pk)
+
+
+def _editable_post(request: HttpRequest, pk: int) -> Post:
+    post = _visible_post(request, pk)
+    if not post.can_be_edited_by(request.user):
+        raise PermissionDenied("You may not edit this post: it belongs to another author.")
+    return post
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    show_all = request.GET.get("show") == "all" and user.has_perm("content.view_post")
+    posts = Post.objects.visible_to(user) if show_all else Post.objects.filter(created_by=user)
+    return render(
+        request,
+        "content/author/dashboard.html",
+        {
+            "posts": posts.with_revisions().order_by("-latest_revision__created_at"),
+            "show_all": show_all,
+            "can_see_all": user.has_perm("content.view_post"),
+            "can_create": user.has_perm("content.add_post"),
+        },
+    )
+
+
+@login_required
+@permission_required("content.add_post", raise_exception=True)
+def post_create(request: HttpRequest) -> HttpResponse:
+    form = NewPostForm(request.POST or None)
+    sources = SourceFormSet(request.POST or None, prefix=SOURCES_PREFIX)
+    if request.method == "POST" and form.is_valid() and sources.is_valid():
+        try:
+            post = create_post(
+                author=request.user,
+                language=form.cleaned_data["language"],
+                kind=form.cleaned_data["kind"],
+                slug=form.cleaned_data["slug"],
+                content=form.content(sources_from(sources)),
+                change_note=form.cleaned_data["change_note"],
+            )
+        except SlugTaken as taken:
+            form.add_error("slug", str(taken))
+        else:
+            messages.success(request, f"Created “{post.title}” as revision 1.")
+            return redirect(post)
+    return render(
+        request, "content/author/post_form.html", {"form": form, "sources": sources, "post": None}
+    )
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _editable_post(request, pk)
+    latest = post.latest_revision
+    context: dict[str, object] = {"post": post}
+    if request.method != "POST":
+        form = RevisionForm(initial=_initial(latest))
+        sources = SourceFormSet(initial=sources_initial(latest.sources), prefix=SOURCES_PREFIX)
+        return render(request, "content/author/post_form.html", context | _forms(form, sources))
+
+    form = RevisionForm(request.POST)
+    sources = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
+    if not (form.is_valid() and sources.is_valid()):
+        return render(request, "content/author/post_form.html", context | _forms(form, sources))
+    try:
+        revision = save_revision(
+            post=post,
+            author=request.user,
+            content=form.content(sources_from(sources)),
+            base_revision_id=form.cleaned_data["base_revision"],
+            change_note=form.cleaned_data["change_note"],
+        )
+    except EditConflict as conflict:
+        return _render_conflict(request, post, conflict, sources)
+    if revision is None:
+        messages.info(request, "Nothing changed, so no new revision was written.")
+    else:
+        messages.success(request, f"Saved revision {revision.number}.")
+    return redirect(post)
+
+
+def _forms(form: RevisionForm, sources: SourceFormSet) -> dict[str, object]:
+    return {"form": form, "sources": sources}
+
+
+def _initial(revision: Revision) -> dict[str, object]:
+    return {
+        "title": revision.title,
+        "summary": revision.summary,
+        "body": revision.body,
+        "substances": revision.substances,
+        "topics": revision.topics,
+        "base_revision": revision.pk,
+    }
+
+
+def _render_conflict(
+    request: HttpRequest, post: Post, conflict: EditConflict, sources: SourceFormSet
+) -> HttpResponse:
+    """Show the author what changed meanwhile, keeping every character they typed.
+
+    The form is re-bound to the newest revision as its base: saving again after reading the
+    changes is a deliberate choice, not a lost update.
+    """
+    data: QueryDict = request.POST.copy()
+    data["base_revision"] = str(conflict.latest.pk)
+    form = RevisionForm(data)
+    form.is_valid()
+    base_content = RevisionContent.of(conflict.base) if conflict.base else None
+    context = {
+        "post": post,
+        "conflict": conflict,
+        "conflict_diff": compare(base_content, RevisionContent.of(conflict.latest)),
+        "intervening": conflict.intervening,
+    } | _forms(form, sources)
+    return render(request, "content/author/post_form.html", context, status=409)
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    return render(
+        request,
+        "content/author/post_detail.html",
+        {
+            "post": post,
+            "revision": post.latest_revision,
+            "can_edit": post.can_be_edited_by(request.user),
+        },
+    )
+
+
+@login_required
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    revisions = post.revisions.select_related("author").order_by("-number")
+    return render(
+        request,
+        "content/author/history.html",
+        {
+            "post": post,
+            "revisions": revisions,
+            "can_edit": post.can_be_edited_by(request.user),
+        },
+    )
+
+
+def _revision(post: Post, number: int) -> Revision:
+    tags = Prefetch("tags")
+    return get_object_or_404(
+        post.revisions.select_related("author").prefetch_related(tags), number=number
+    )
+
+
+@login_required
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    return render(
+        request,
+        "content/author/post_detail.html",
+        {"post": post, "revision": _revision(post, number), "can_edit": False},
+    )
+
+
+def _revision_number(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    latest_number = post.latest_revision.number
+    new_number = _revision_number(request.GET.get("to"), latest_number)
+    old_number = _revision_number(request.GET.get("from"), max(new_number - 1, 1))
+    old, new = _revision(post, old_number), _revision(post, new_number)
+    return render(
+        request,
+        "content/author/compare.html",
+        {
+            "post": post,
+            "old": old,
+            "new": new,
+            "diffs": compare(RevisionContent.of(old), RevisionContent.of(new)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    post = _editable_post(request, pk)
+    old = _revision(post, number)
+    form = RestoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The restore request was incomplete; nothing was changed.")
+        return redirect("content:post_history", pk=post.pk)
+    try:
+        revision = restore_revision(
+            post=post,
+            revision=old,
+            actor=request.user,
+            base_revision_id=form.cleaned_data["base_revision"],
+        )
+    except EditConflict as conflict:
+        messages.error(
+            request,
+            f"Not restored: revision {conflict.latest.number} was saved while you were looking "
+            "at the history. Review it, then restore again if you still want to.",
+        )
+        return redirect("content:post_history", pk=post.pk)
+    if revision is None:
+        messages.info(request, f"Revision {old.number} is identical to the latest; nothing to do.")
+    else:
+        messages.success(
+            request, f"Restored revision {old.number} as new revision {revision.number}."
+        )
+    return redirect(post)

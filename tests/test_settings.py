@@ -1,0 +1,46 @@
+"""Settings read the environment; production refuses the development secret key."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    code = "import harmreduction.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_with_debug_off_the_development_secret_key_is_refused() -> None:
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_with_debug_off_and_a_real_secret_key_settings_load() -> None:
+    result = load_settings(DEBUG="0", SECRET_KEY="a-real-production-key-" + "x" * 40)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "django.db.backends.sqlite3"]
+
+
+def test_development_mode_works_without_any_environment() -> None:
+    assert load_settings(DEBUG="1").returncode == 0
+
+
+def test_database_url_selects_postgresql() -> None:
+    result = load_settings(DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/db")
+    assert result.stdout.split()[1] == "django.db.backends.postgresql"
