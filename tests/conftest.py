@@ -48,8 +48,18 @@ def editor(make_user: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def english(db: Any) -> Language:
-    return Language.objects.get(code="en")
+def languages(db: Any) -> dict[str, Language]:
+    """nl, fr and en. A migration adds them, but transactional tests flush the tables."""
+    names = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+    return {
+        code: Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in names.items()
+    }
+
+
+@pytest.fixture
+def english(languages: dict[str, Language]) -> Language:
+    return languages["en"]
 
 
 def content_of(**changes: Any) -> RevisionContent:

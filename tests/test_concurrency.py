@@ -15,7 +15,7 @@ from content.revisions import EditConflict, save_revision
 from tests.conftest import content_of
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_saves_on_the_same_base_keep_one_and_refuse_the_other(post, editor) -> None:
     base = post.latest_revision_id
     barrier = threading.Barrier(2)

@@ -58,3 +58,10 @@ def test_running_seed_demo_twice_duplicates_nothing_and_sets_the_given_password(
     ) == counts
     assert "0 created" in output
     assert authenticate(username="anna", password="another-secret") is not None
+
+
+@pytest.mark.django_db
+def test_a_migration_provides_dutch_french_and_english() -> None:
+    from content.models import Language
+
+    assert set(Language.objects.values_list("code", flat=True)) >= {"nl", "fr", "en"}

@@ -13,11 +13,7 @@ from content.models import Post
 from tests.conftest import PASSWORD
 from tests.test_images import jpeg_with_metadata
 
-# serialized_rollback: the languages and groups that migrations create survive the flush.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DROP_FILE = """
 ([name, type, b64]) => {
@@ -62,7 +58,7 @@ def test_preview_shows_a_clear_message_for_pathological_text(page, live_server, 
 
 
 def test_dropping_a_photo_uploads_a_clean_copy_and_saving_creates_the_post(
-    page, live_server, author
+    page, live_server, author, languages
 ) -> None:
     log_in(page, live_server, "author")
     page.goto(f"{live_server.url}/studio/posts/new/")
