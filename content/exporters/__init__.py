@@ -1,0 +1,37 @@
+"""Exporters: approved revisions as forum posts (BBCode, forum Markdown, plain text, HTML).
+
+Database-free: callers build an `ExportDocument` and `ExportSettings` and call `export()`.
+Import direction: export -> (format modules, policies, splitting, signing, templates) -> base.
+"""
+
+from __future__ import annotations
+
+from content.exporters.base import (
+    DRAFT_BANNER,
+    ExportDocument,
+    Exporter,
+    ExportError,
+    ExportResult,
+    ExportSettings,
+    ExportSource,
+)
+from content.exporters.export import EXPORTERS, export
+from content.exporters.signing import Signer, SigningError
+from content.exporters.templates import PLACEHOLDERS, TemplateError, validate_template
+
+__all__ = [
+    "DRAFT_BANNER",
+    "EXPORTERS",
+    "PLACEHOLDERS",
+    "ExportDocument",
+    "ExportError",
+    "ExportResult",
+    "ExportSettings",
+    "ExportSource",
+    "Exporter",
+    "Signer",
+    "SigningError",
+    "TemplateError",
+    "export",
+    "validate_template",
+]

@@ -1,0 +1,168 @@
+"""The exporter family's shared vocabulary: what goes in, what comes out, and the renderer base.
+
+Exporters know nothing about the database. A view maps a revision and an export profile to an
+`ExportDocument` and `ExportSettings`; everything after that is pure functions over the tokens of
+`content.markdown.parse()`. The document type deliberately has no field for author or reviewer
+names, e-mails, internal notes or change notes, so no template or renderer can leak them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from markdown_it.token import Token
+
+DRAFT_BANNER = "DRAFT - NOT REVIEWED"
+
+FORMATS = ("bbcode", "forum_markdown", "plaintext", "html")
+DIALECTS = {
+    "bbcode": ("phpbb3", "xenforo2", "vbulletin4", "smf21", "mybb18"),
+    "forum_markdown": ("commonmark", "reddit"),
+    "plaintext": ("",),
+    "html": ("",),
+}
+LINK_POLICIES = ("keep", "onion_internal", "plain_text", "references")
+IMAGE_POLICIES = ("drop", "link")
+
+UNKNOWN_FORMAT = "Unknown export format {value!r}; choose one of: {choices}."
+UNKNOWN_DIALECT = "Format {format!r} has no dialect {value!r}; choose one of: {choices}."
+UNKNOWN_LINK_POLICY = "Unknown link policy {value!r}; choose one of: {choices}."
+UNKNOWN_IMAGE_POLICY = "Unknown image policy {value!r}; choose one of: {choices}."
+BAD_MAX_LENGTH = "The maximum length must be a positive number of characters, not {value!r}."
+
+
+class ExportError(ValueError):
+    """An export cannot be produced as asked; the message tells the editor why."""
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    title: str
+    url: str = ""
+    consulted: date | None = None
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """Everything an export may show about one revision, and nothing more."""
+
+    title: str
+    summary: str
+    body: str
+    sources: tuple[ExportSource, ...] = ()
+    version: int = 1
+    content_hash: str = ""
+    language: str = "en"
+    kind: str = "article"
+    published_on: date | None = None
+    review_due: date | None = None
+    approvals: int = 0
+    canonical_url: str = ""
+    onion_url: str = ""
+    is_final: bool = False
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """One export profile, already read from the database."""
+
+    format: str = "bbcode"
+    dialect: str = "phpbb3"
+    max_length: int | None = None
+    link_policy: str = "keep"
+    image_policy: str = "link"
+    tor: bool = False
+    header_template: str = ""
+    footer_template: str = ""
+    sign: bool = False
+
+    def __post_init__(self) -> None:
+        _check_choice(self.format, FORMATS, UNKNOWN_FORMAT)
+        dialects = DIALECTS[self.format]
+        if self.dialect not in dialects and not (dialects == ("",)):
+            raise ExportError(
+                UNKNOWN_DIALECT.format(
+                    format=self.format, value=self.dialect, choices=", ".join(dialects)
+                )
+            )
+        _check_choice(self.link_policy, LINK_POLICIES, UNKNOWN_LINK_POLICY)
+        _check_choice(self.image_policy, IMAGE_POLICIES, UNKNOWN_IMAGE_POLICY)
+        if self.max_length is not None and (
+            isinstance(self.max_length, bool) or self.max_length <= 0
+        ):
+            raise ExportError(BAD_MAX_LENGTH.format(value=self.max_length))
+
+
+def _check_choice(value: str, choices: Sequence[str], message: str) -> None:
+    if value not in choices:
+        raise ExportError(message.format(value=value, choices=", ".join(choices)))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The text to paste, one string per forum post.
+
+    `bodies` holds each part's share of the content (without banner, header, marker, references
+    and footer) so callers and tests can check that the parts rejoin to the whole.
+    """
+
+    parts: list[str]
+    content_type: str
+    extension: str
+    signed: bool
+    bodies: list[str] = field(default_factory=list)
+
+
+class Exporter(ABC):
+    """One output format, in the shape of django.utils.feedgenerator.SyndicationFeed.
+
+    A subclass renders the top-level blocks of a token stream (already passed through the link
+    and image policies) and knows how to show a few plain-text lines (banner, header, footer,
+    part marker) in its format. Splitting, framing and signing are done once, in `export.py`.
+    """
+
+    content_type = "text/plain; charset=utf-8"
+    extension = "txt"
+    block_separator = "\n\n"
+
+    def __init__(self, settings: ExportSettings) -> None:
+        self.settings = settings
+
+    @abstractmethod
+    def render_blocks(self, tokens: Sequence[Token]) -> list[str]:
+        """Render each top-level block of `tokens` to one string."""
+
+    def plain(self, text: str, *, strong: bool = False) -> str:
+        """Literal text (may have several lines) as one block of this format."""
+        return text
+
+    def references(self, refs: Sequence[tuple[int, str]]) -> str:
+        """The numbered list of link targets cited in one part."""
+        return "\n".join(f"[{number}] {url}" for number, url in refs)
+
+    def wrap_signed(self, signed: str) -> str:
+        """What to paste for a clear-signed part; formats that reflow text override this."""
+        return signed
+
+    def splitter(self):  # type: ignore[no-untyped-def]
+        """The scanner that finds safe cut points inside one oversize block of this format."""
+        from content.exporters.splitting import LineScanner
+
+        return LineScanner()
+
+
+def top_level_groups(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Group a flat token stream into its top-level blocks (level-0 open .. matching close)."""
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        current.append(token)
+        if token.level == 0 and token.nesting <= 0:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
