@@ -110,4 +110,4 @@ def bench(documents: Sequence[ExportDocument], settings: Sequence[ExportSettings
 
 
 if __name__ == "__main__":
-    bench([document(n) for n in (4, 20, 180)], profiles())
+    bench([document(n) for n in (4, 20, 170)], profiles())
