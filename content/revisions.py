@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from content import markdown
+from content import markdown, workflow
 from content.models import AuditEvent, Language, Post, Revision, Tag, record_event
 
 ERROR_EDIT_CONFLICT = (
@@ -188,6 +188,7 @@ def save_revision(
     if not post.can_be_edited_by(author):
         raise PermissionError(ERROR_NO_PERMISSION)
     locked = Post.objects.select_for_update().get(pk=post.pk)
+    workflow.check_editable(locked)
     latest = locked.latest_revision
     if latest is not None and latest.content_hash == content.content_hash:
         return None
@@ -205,7 +206,9 @@ def save_revision(
         number=revision.number,
         content_hash=revision.content_hash,
     )
+    workflow.on_new_revision(post=locked, revision=revision, actor=author)
     post.latest_revision = revision
+    post.state = locked.state
     return revision
 
 

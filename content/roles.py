@@ -10,13 +10,23 @@ EDITORS = "Editors"
 
 # Group name -> "app_label.codename" permissions. Editors also get admin access (is_staff).
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    AUTHORS: {"content.add_post", "content.change_post", "content.view_post"},
-    REVIEWERS: {"content.view_post"},
+    AUTHORS: {
+        "content.add_post",
+        "content.change_post",
+        "content.view_post",
+        "content.publish_post",
+    },
+    REVIEWERS: {"content.view_post", "content.review_post"},
     EDITORS: {
         "content.add_post",
         "content.change_post",
         "content.view_post",
         "content.edit_any_post",
+        "content.review_post",
+        "content.publish_post",
+        "content.withdraw_post",
+        "content.view_reviewpolicy",
+        "content.change_reviewpolicy",
         "content.add_language",
         "content.change_language",
         "content.view_language",

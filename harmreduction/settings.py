@@ -151,6 +151,8 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "use_tls": env_bool("SMTP_TLS", default=False),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Where the studio is reached, for links in e-mails.
+STUDIO_BASE_URL = os.environ.get("STUDIO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security headers. The site loads nothing from third parties, so it can also be an onion service.
 SECURE_CSP = {

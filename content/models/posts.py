@@ -7,13 +7,16 @@ holds pointers (`latest_revision`, `published_revision`); statuses are derived f
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 ERROR_REVISION_IMMUTABLE = "A revision is never changed once written; save a new revision instead."
@@ -66,11 +69,40 @@ class PostKind(models.TextChoices):
     FACT_SHEET = "fact_sheet", "Substance fact sheet"
 
 
+class PostState(models.TextChoices):
+    """The workflow state of a post's latest revision. Only content.workflow changes it."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    ARCHIVED = "archived", "Archived"
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def with_revisions(self) -> PostQuerySet:
-        """Everything a list of posts shows, in one query."""
+        """Everything a list of posts shows, including its derived status, in one query."""
+        from content.models.workflow import Review, ReviewPolicy
+
+        approvals = Review.objects.filter(
+            revision=OuterRef("latest_revision"),
+            decision=Review.Decision.APPROVE,
+            content_hash=OuterRef("latest_revision__content_hash"),
+        )
+        required = ReviewPolicy.objects.filter(kind=OuterRef("kind"))
         return self.select_related(
             "language", "created_by", "latest_revision", "latest_revision__author"
+        ).annotate(
+            approval_count=Coalesce(
+                Subquery(
+                    approvals.values("revision")
+                    .annotate(n=Count("reviewer", distinct=True))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            required_approvals=Coalesce(Subquery(required.values("required_approvals")[:1]), 1),
         )
 
     def editable_by(self, user: Any) -> PostQuerySet:
@@ -87,7 +119,31 @@ class PostQuerySet(models.QuerySet["Post"]):
         return self.editable_by(user)
 
     def published(self) -> PostQuerySet:
-        return self.filter(published_revision__isnull=False)
+        """Posts the public sees: a published revision, not withdrawn or archived."""
+        return self.filter(published_revision__isnull=False).exclude(
+            state__in=[PostState.WITHDRAWN, PostState.ARCHIVED]
+        )
+
+    def awaiting_review_by(self, user: Any) -> PostQuerySet:
+        """In review, not yet judged by `user`, and with no revision by `user` since the last
+        publication (they could not approve it). Drug alerts first, then oldest first."""
+        from content.models.workflow import Review
+
+        judged = Review.objects.filter(revision=OuterRef("latest_revision"), reviewer=user)
+        wrote = Revision.objects.filter(
+            post=OuterRef("pk"),
+            author=user,
+            number__gt=Coalesce(OuterRef("published_revision__number"), 0),
+        )
+        return (
+            self.filter(state=PostState.IN_REVIEW)
+            .exclude(Exists(judged))
+            .exclude(Exists(wrote))
+            .order_by(Case(When(kind=PostKind.DRUG_ALERT, then=0), default=1), "submitted_at", "pk")
+        )
+
+    def overdue(self, today: datetime.date | None = None) -> PostQuerySet:
+        return self.published().filter(review_due__lt=today or timezone.localdate())
 
 
 class Post(models.Model):
@@ -109,6 +165,22 @@ class Post(models.Model):
     published_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Workflow: written only by content.workflow.
+    state = models.CharField(
+        max_length=20, choices=PostState.choices, default=PostState.DRAFT, db_index=True
+    )
+    state_note = models.CharField(
+        max_length=1000, blank=True, help_text="Why the post is in its state (a reviewer's reason)."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    review_due = models.DateField(null=True, blank=True, db_index=True)
+    last_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Start of the current review cycle of the published text."
+    )
+    published_base_number = models.PositiveIntegerField(
+        default=0, help_text="Number of the revision published before the current one (0: none)."
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -117,7 +189,12 @@ class Post(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["language", "slug"], name="unique_slug_per_language"),
         ]
-        permissions = [("edit_any_post", "Can edit posts written by anyone")]
+        permissions = [
+            ("edit_any_post", "Can edit posts written by anyone"),
+            ("review_post", "Can review posts (approve or request changes)"),
+            ("publish_post", "Can publish approved posts"),
+            ("withdraw_post", "Can withdraw, archive and restore published posts"),
+        ]
 
     def __str__(self) -> str:
         title = self.latest_revision.title if self.latest_revision_id else self.slug
@@ -131,13 +208,39 @@ class Post(models.Model):
         return self.latest_revision.title if self.latest_revision_id else self.slug
 
     @property
+    def is_overdue(self) -> bool:
+        """The published text's review date has passed (a newer draft does not change that)."""
+        return (
+            self.published_revision_id is not None
+            and self.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}
+            and self.review_due is not None
+            and self.review_due < timezone.localdate()
+        )
+
+    @property
     def status_label(self) -> str:
-        """What a person sees as the post's status, derived from the revision pointers."""
-        if self.published_revision_id is None:
-            return "draft"
-        if self.published_revision_id == self.latest_revision_id:
-            return "published"
-        return "published, newer draft"
+        """What a person sees as the post's status, derived from the pointers and the state.
+
+        Approval counts come from PostQuerySet.with_revisions() annotations when present.
+        """
+        state = self.state
+        if state == PostState.ARCHIVED:
+            return "archived"
+        if state == PostState.WITHDRAWN:
+            return f"withdrawn: {self.state_note}" if self.state_note else "withdrawn"
+        if state == PostState.PUBLISHED:
+            return "published, review overdue" if self.is_overdue else "published"
+        overdue = " (review overdue)" if self.is_overdue else ""
+        prefix = f"published{overdue}, newer draft" if self.published_revision_id else ""
+        if state == PostState.IN_REVIEW:
+            approvals = getattr(self, "approval_count", None)
+            required = getattr(self, "required_approvals", None)
+            count = f": {approvals} of {required} approvals" if approvals is not None else ""
+            return f"{prefix} in review{count}".strip()
+        if state == PostState.CHANGES_REQUESTED:
+            reason = f": {self.state_note}" if self.state_note else ""
+            return f"{prefix + ', ' if prefix else ''}changes requested{reason}"
+        return prefix or "draft"
 
     def can_be_edited_by(self, user: Any) -> bool:
         return user.has_perm("content.edit_any_post") or (
@@ -223,6 +326,20 @@ class AuditEvent(models.Model):
         REVISION_SAVED = "revision_saved", "Revision saved"
         REVISION_RESTORED = "revision_restored", "Revision restored"
         IMAGE_UPLOADED = "image_uploaded", "Image uploaded"
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVALS_VOIDED = "approvals_voided", "Approvals voided by a new revision"
+        PUBLISHED = "published", "Published"
+        RE_REVIEWED = "re_reviewed", "Re-review completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        ARCHIVED = "archived", "Archived"
+        UNARCHIVED = "unarchived", "Restored from the archive"
+        OVERDUE_NOTIFIED = "overdue_notified", "Reviewers told the review is overdue"
+        EXPORTED = "exported", "Exported"
+        REPOST_RECORDED = "repost_recorded", "Repost recorded"
+        SIGNING_KEY_ADDED = "signing_key_added", "Signing key added"
+        EXPORT_PROFILE_CHANGED = "export_profile_changed", "Export profile changed"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -1,0 +1,421 @@
+"""The review workflow: one table of allowed transitions and one function per transition.
+
+Views, admin actions, the API and management commands call these functions; nothing else sets a
+post's state. Each function locks the post row, checks the state (TransitionNotAllowed) and the
+actor's rights (NotPermitted), changes the post, writes an audit event and notifies people, all in
+one transaction.
+
+Four eyes: nobody approves text they wrote. A reviewer who wrote any revision since the last
+published one may not approve; an approval is bound to the revision and its content hash, so a
+new revision starts with none.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from content import notifications
+from content.models import AuditEvent, Post, PostState, Review, ReviewPolicy, Revision, record_event
+
+S = PostState
+
+# action -> the states it may start from
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    "submit_for_review": frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}),
+    "approve": frozenset({S.IN_REVIEW}),
+    "request_changes": frozenset({S.IN_REVIEW, S.PUBLISHED}),
+    "publish": frozenset({S.IN_REVIEW}),
+    "re_approve": frozenset({S.PUBLISHED, S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
+    "withdraw": frozenset({S.PUBLISHED, S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
+    "archive": frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.PUBLISHED, S.WITHDRAWN}),
+    "unarchive": frozenset({S.ARCHIVED}),
+}
+
+ERROR_STATE = "You cannot {action} a post that is {state}."
+ERROR_NOT_PUBLISHED = "This post has no published text to {action}."
+ERROR_STALE = (
+    "Revision {seen} is no longer the one under review: revision {current} was saved since. "
+    "Nothing was recorded; look at the newer revision."
+)
+ERROR_OWN_TEXT = (
+    "You wrote part of this text (revision {numbers}), so you cannot approve it. "
+    "Another reviewer must."
+)
+ERROR_ALREADY_APPROVED = "You already approved revision {number}."
+ERROR_NOT_ENOUGH = "Revision {number} has {count} of the {required} approvals it needs."
+ERROR_REASON = "Say what must change and why; the author needs the reason."
+ERROR_PERMISSION = "You may not {action} this post."
+ERROR_ARCHIVED = "This post is archived. An editor must restore it before it can be edited."
+
+
+class WorkflowError(Exception):
+    """A transition was refused; the message says why in words a user understands."""
+
+
+class TransitionNotAllowed(WorkflowError):
+    """The post is not in a state this transition starts from (or the revision is stale)."""
+
+
+class NotPermitted(WorkflowError, PermissionError):
+    """The actor may not perform this transition on this post."""
+
+
+def _label(action: str) -> str:
+    return action.replace("_", " ")
+
+
+def _lock(post: Post) -> Post:
+    return Post.objects.select_for_update().select_related("published_revision").get(pk=post.pk)
+
+
+def _check_state(post: Post, action: str) -> None:
+    if post.state not in ALLOWED_TRANSITIONS[action]:
+        state = PostState(post.state).label.lower()
+        raise TransitionNotAllowed(ERROR_STATE.format(action=_label(action), state=state))
+
+
+def _require(condition: bool, action: str) -> None:
+    if not condition:
+        raise NotPermitted(ERROR_PERMISSION.format(action=_label(action)))
+
+
+def _save(post: Post, *fields: str) -> None:
+    post.save(update_fields=list(fields))
+
+
+def _policy(post: Post) -> ReviewPolicy:
+    return ReviewPolicy.for_kind(post.kind)
+
+
+def _due_from(start: datetime.datetime, post: Post) -> datetime.date:
+    return timezone.localdate(start) + datetime.timedelta(days=_policy(post).review_interval_days)
+
+
+def writers_between(post: Post, after: int, upto: int) -> dict[int, list[int]]:
+    """{user id: [revision numbers]} for revisions numbered after `after` up to `upto`."""
+    writers: dict[int, list[int]] = {}
+    rows = post.revisions.filter(number__gt=after, number__lte=upto).values_list(
+        "author_id", "number"
+    )
+    for author_id, number in rows.order_by("number"):
+        writers.setdefault(author_id, []).append(number)
+    return writers
+
+
+def approvals(revision: Revision, *, since: datetime.datetime | None = None) -> int:
+    """Distinct reviewers who approved exactly this content (after `since`, if given)."""
+    reviews = Review.objects.filter(
+        revision=revision, decision=Review.Decision.APPROVE, content_hash=revision.content_hash
+    )
+    if since is not None:
+        reviews = reviews.filter(created_at__gt=since)
+    return reviews.values("reviewer").distinct().count()
+
+
+def approval_blocker(post: Post, revision: Revision, user: Any) -> str:
+    """Why `user` may not approve `revision` ("" when they may). Used by views to explain."""
+    if not user.has_perm("content.review_post"):
+        return ERROR_PERMISSION.format(action="approve")
+    after = (
+        post.published_base_number
+        if revision.pk == post.published_revision_id
+        else (post.published_revision.number if post.published_revision_id else 0)
+    )
+    numbers = writers_between(post, after, revision.number).get(user.pk)
+    if numbers:
+        return ERROR_OWN_TEXT.format(numbers=", ".join(map(str, numbers)))
+    return ""
+
+
+def _check_current(post: Post, revision_id: int | None, expected: Revision | None) -> Revision:
+    if expected is None or expected.pk != revision_id:
+        seen = Revision.objects.filter(pk=revision_id, post=post).values_list("number", flat=True)
+        raise TransitionNotAllowed(
+            ERROR_STALE.format(
+                seen=seen.first() or "?", current=expected.number if expected else "?"
+            )
+        )
+    return expected
+
+
+def _reviewers_of(revision: Revision) -> list[Any]:
+    return [r.reviewer for r in revision.reviews.filter(decision=Review.Decision.APPROVE)]
+
+
+# --- Transitions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_for_review(*, post: Post, actor: Any) -> Post:
+    post = _lock(post)
+    _check_state(post, "submit_for_review")
+    _require(post.can_be_edited_by(actor), "submit_for_review")
+    post.state, post.state_note, post.submitted_at = S.IN_REVIEW, "", timezone.now()
+    _save(post, "state", "state_note", "submitted_at")
+    revision = post.latest_revision
+    record_event(action=AuditEvent.Action.SUBMITTED, actor=actor, post=post, revision=revision)
+    writers = writers_between(post, 0, revision.number)
+    notifications.notify(
+        notifications.reviewers_for(post, exclude=writers),
+        post=post,
+        message=f"“{revision.title}” (revision {revision.number}) is waiting for your review.",
+    )
+    return post
+
+
+@transaction.atomic
+def approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "") -> Review:
+    post = _lock(post)
+    _check_state(post, "approve")
+    revision = _check_current(post, revision_id, post.latest_revision)
+    blocker = approval_blocker(post, revision, actor)
+    if blocker:
+        raise NotPermitted(blocker)
+    if revision.reviews.filter(reviewer=actor, decision=Review.Decision.APPROVE).exists():
+        raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
+    review = Review.objects.create(
+        post=post,
+        revision=revision,
+        content_hash=revision.content_hash,
+        reviewer=actor,
+        decision=Review.Decision.APPROVE,
+        reason=note,
+    )
+    count, required = approvals(revision), _policy(post).required_approvals
+    record_event(
+        action=AuditEvent.Action.APPROVED,
+        actor=actor,
+        post=post,
+        revision=revision,
+        content_hash=revision.content_hash,
+        approvals=count,
+        required=required,
+    )
+    ready = " It can be published now." if count >= required else ""
+    notifications.notify(
+        [post.created_by],
+        post=post,
+        message=f"Revision {revision.number} of “{revision.title}” was approved "
+        f"({count} of {required}).{ready}",
+    )
+    return review
+
+
+@transaction.atomic
+def request_changes(*, post: Post, actor: Any, revision_id: int | None, reason: str) -> Review:
+    post = _lock(post)
+    _check_state(post, "request_changes")
+    _require(actor.has_perm("content.review_post"), "request_changes")
+    if not reason.strip():
+        raise WorkflowError(ERROR_REASON)
+    judged = post.latest_revision if post.state == S.IN_REVIEW else post.published_revision
+    revision = _check_current(post, revision_id, judged)
+    review = Review.objects.create(
+        post=post,
+        revision=revision,
+        content_hash=revision.content_hash,
+        reviewer=actor,
+        decision=Review.Decision.REQUEST_CHANGES,
+        reason=reason.strip(),
+    )
+    post.state, post.state_note = S.CHANGES_REQUESTED, reason.strip()[:1000]
+    _save(post, "state", "state_note")
+    record_event(
+        action=AuditEvent.Action.CHANGES_REQUESTED,
+        actor=actor,
+        post=post,
+        revision=revision,
+        reason=reason.strip(),
+    )
+    notifications.notify(
+        [post.created_by],
+        post=post,
+        message=f"Changes requested on “{revision.title}” (revision {revision.number}): {reason}",
+    )
+    return review
+
+
+@transaction.atomic
+def publish(*, post: Post, actor: Any, revision_id: int | None) -> Post:
+    post = _lock(post)
+    _check_state(post, "publish")
+    _require(actor.has_perm("content.publish_post") and post.can_be_edited_by(actor), "publish")
+    revision = _check_current(post, revision_id, post.latest_revision)
+    count, required = approvals(revision), _policy(post).required_approvals
+    if count < required:
+        raise TransitionNotAllowed(
+            ERROR_NOT_ENOUGH.format(number=revision.number, count=count, required=required)
+        )
+    now = timezone.now()
+    post.published_base_number = post.published_revision.number if post.published_revision else 0
+    post.published_revision = revision
+    post.published_at = post.last_reviewed_at = now
+    post.review_due = _due_from(now, post)
+    post.state, post.state_note = S.PUBLISHED, ""
+    _save(
+        post,
+        "published_base_number",
+        "published_revision",
+        "published_at",
+        "last_reviewed_at",
+        "review_due",
+        "state",
+        "state_note",
+    )
+    record_event(
+        action=AuditEvent.Action.PUBLISHED,
+        actor=actor,
+        post=post,
+        revision=revision,
+        content_hash=revision.content_hash,
+        review_due=post.review_due.isoformat(),
+    )
+    notifications.notify(
+        [post.created_by, *_reviewers_of(revision)],
+        post=post,
+        message=f"“{revision.title}” (revision {revision.number}) is published.",
+        exclude=[actor],
+    )
+    return post
+
+
+@transaction.atomic
+def re_approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "") -> Review:
+    """A dated approval of the published text; enough of them start a new review period."""
+    post = _lock(post)
+    _check_state(post, "re_approve")
+    if post.published_revision is None:
+        raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="re-approve"))
+    revision = _check_current(post, revision_id, post.published_revision)
+    blocker = approval_blocker(post, revision, actor)
+    if blocker:
+        raise NotPermitted(blocker)
+    cycle_start = post.last_reviewed_at
+    already = revision.reviews.filter(reviewer=actor, decision=Review.Decision.APPROVE)
+    if cycle_start and already.filter(created_at__gt=cycle_start).exists():
+        raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
+    review = Review.objects.create(
+        post=post,
+        revision=revision,
+        content_hash=revision.content_hash,
+        reviewer=actor,
+        decision=Review.Decision.APPROVE,
+        reason=note,
+    )
+    record_event(
+        action=AuditEvent.Action.APPROVED, actor=actor, post=post, revision=revision, re_review=True
+    )
+    if approvals(revision, since=cycle_start) >= _policy(post).required_approvals:
+        now = timezone.now()
+        post.last_reviewed_at, post.review_due = now, _due_from(now, post)
+        _save(post, "last_reviewed_at", "review_due")
+        record_event(
+            action=AuditEvent.Action.RE_REVIEWED,
+            actor=actor,
+            post=post,
+            revision=revision,
+            review_due=post.review_due.isoformat(),
+        )
+        notifications.notify(
+            [post.created_by],
+            post=post,
+            message=f"“{revision.title}” was re-reviewed; next review due {post.review_due}.",
+        )
+    return review
+
+
+@transaction.atomic
+def withdraw(*, post: Post, actor: Any, reason: str) -> Post:
+    post = _lock(post)
+    _check_state(post, "withdraw")
+    _require(actor.has_perm("content.withdraw_post"), "withdraw")
+    if post.published_revision is None:
+        raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="withdraw"))
+    if not reason.strip():
+        raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
+    withdrawn = post.published_revision
+    post.published_revision, post.review_due = None, None
+    post.state, post.state_note = S.WITHDRAWN, reason.strip()[:1000]
+    _save(post, "published_revision", "review_due", "state", "state_note")
+    record_event(
+        action=AuditEvent.Action.WITHDRAWN,
+        actor=actor,
+        post=post,
+        revision=withdrawn,
+        reason=reason.strip(),
+    )
+    notifications.notify(
+        [post.created_by, *_reviewers_of(withdrawn)],
+        post=post,
+        message=f"“{withdrawn.title}” was withdrawn: {reason}",
+        exclude=[actor],
+    )
+    return post
+
+
+@transaction.atomic
+def archive(*, post: Post, actor: Any, note: str = "") -> Post:
+    post = _lock(post)
+    _check_state(post, "archive")
+    _require(actor.has_perm("content.withdraw_post"), "archive")
+    was_published = post.published_revision
+    post.published_revision, post.review_due = None, None
+    post.state, post.state_note = S.ARCHIVED, note.strip()[:1000]
+    _save(post, "published_revision", "review_due", "state", "state_note")
+    record_event(
+        action=AuditEvent.Action.ARCHIVED,
+        actor=actor,
+        post=post,
+        revision=was_published,
+        note=note.strip(),
+    )
+    return post
+
+
+@transaction.atomic
+def unarchive(*, post: Post, actor: Any) -> Post:
+    post = _lock(post)
+    _check_state(post, "unarchive")
+    _require(actor.has_perm("content.withdraw_post"), "unarchive")
+    post.state, post.state_note = S.DRAFT, ""
+    _save(post, "state", "state_note")
+    record_event(action=AuditEvent.Action.UNARCHIVED, actor=actor, post=post)
+    return post
+
+
+# --- Hooks for content.revisions ----------------------------------------------------------------
+
+
+def check_editable(post: Post) -> None:
+    if post.state == S.ARCHIVED:
+        raise TransitionNotAllowed(ERROR_ARCHIVED)
+
+
+def on_new_revision(*, post: Post, revision: Revision, actor: Any) -> None:
+    """Called by save_revision() inside its transaction, with the post row locked."""
+    previous = revision.based_on
+    if post.state == S.PUBLISHED:
+        post.state = S.DRAFT
+        _save(post, "state")
+    if previous is None or post.state != S.IN_REVIEW:
+        return
+    voided = [r for r in _reviewers_of(previous) if r.pk != actor.pk]
+    if voided:
+        record_event(
+            action=AuditEvent.Action.APPROVALS_VOIDED,
+            actor=actor,
+            post=post,
+            revision=revision,
+            voided=len(voided),
+            replaced=previous.number,
+        )
+        notifications.notify(
+            voided,
+            post=post,
+            message=f"Revision {previous.number} of “{revision.title}”, which you approved, "
+            f"was replaced by revision {revision.number}; your approval no longer counts.",
+        )
