@@ -8,7 +8,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from content.models import AuditEvent, Language, Post, Revision, Tag
+from content.models import (
+    AuditEvent,
+    Language,
+    Notification,
+    Post,
+    Review,
+    ReviewPolicy,
+    Revision,
+    Tag,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,3 +67,25 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     list_select_related = ["actor", "post", "revision"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(admin.ModelAdmin):
+    """Editors set how many approvals each kind needs and how often it is re-reviewed."""
+
+    list_display = ["kind", "required_approvals", "review_interval_days"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    """Decisions are made on the review page only (four-eyes checks live in content.workflow)."""
+
+    list_display = ["created_at", "post", "revision", "reviewer", "decision"]
+    list_filter = ["decision"]
+    list_select_related = ["post", "revision", "reviewer"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "message", "read_at"]
+    list_select_related = ["recipient"]

@@ -6,13 +6,15 @@ running it twice duplicates nothing (it only resets the demo passwords to the on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from content import roles
+from content import notifications, roles, workflow
 from content.models import Language, Post, PostKind
 from content.revisions import RevisionContent, Source, create_post, save_revision
 
@@ -47,7 +49,10 @@ class DemoPost:
     author: str
     versions: list[tuple[str, RevisionContent]]  # (change note, content), oldest first
     translation_of: str = ""
-    substances: tuple[str, ...] = field(default=())
+    # What happens after the versions are written, through content.workflow:
+    # "draft", "in_review", "changes_requested", "published", "published_newer_draft",
+    # "overdue", "withdrawn".
+    workflow: str = "draft"
 
 
 MDMA_ALERT_BODY = """\
@@ -156,6 +161,29 @@ Someone cannot be woken up? Call **112**, put them in the recovery position and 
 """
 
 
+PMMA_BODY = """\
+Pills sold as ecstasy in some Belgian cities were found to contain **PMMA** instead of MDMA.
+PMMA takes longer to work and is far more toxic: people who think the pill "did not work" and
+take another are at risk of a fatal overdose.
+
+- Never take a second pill because the first "does nothing".
+- Wait at least two hours.
+- Overheating, muscle cramps or confusion: call **112**.
+"""
+
+MDMA_ALERT_NL_BODY = """\
+**Er worden XTC-pillen met een zeer hoge dosis MDMA verkocht als "oranje Tesla".** Eén pil bevat
+tot 280 mg MDMA: twee tot drie keer een gewone dosis.
+
+1. Begin met **een kwart pil** en wacht minstens twee uur.
+2. Neem dezelfde avond niet bij.
+3. Pauzeer, koel af en drink ongeveer 250 ml water per uur.
+4. Laat je pillen testen als dat in je buurt kan.
+
+Oververhit, verward of zweet je niet meer? Bel meteen **112**.
+"""
+
+
 def _mdma(title: str, dose: str, name: str, sources: tuple[Source, ...]) -> RevisionContent:
     return RevisionContent(
         title=title,
@@ -173,6 +201,7 @@ DEMO_POSTS = [
         kind=PostKind.DRUG_ALERT,
         slug="high-dose-mdma-pills-orange-tesla",
         author="anna",
+        workflow="published",
         versions=[
             (
                 "First draft",
@@ -196,6 +225,7 @@ DEMO_POSTS = [
         kind=PostKind.ARTICLE,
         slug="ketamine-veiliger-gebruiken",
         author="bram",
+        workflow="in_review",
         versions=[
             (
                 "Eerste versie",
@@ -215,6 +245,7 @@ DEMO_POSTS = [
         kind=PostKind.ARTICLE,
         slug="melanges-quels-risques",
         author="anna",
+        workflow="changes_requested",
         versions=[
             (
                 "Première version",
@@ -234,6 +265,7 @@ DEMO_POSTS = [
         kind=PostKind.FAQ_ANSWER,
         slug="can-i-test-my-pills-myself",
         author="bram",
+        workflow="published_newer_draft",
         versions=[
             (
                 "First version",
@@ -255,6 +287,7 @@ DEMO_POSTS = [
         kind=PostKind.FACT_SHEET,
         slug="ghb-gbl-fact-sheet",
         author="anna",
+        workflow="overdue",
         versions=[
             (
                 "First version",
@@ -269,7 +302,107 @@ DEMO_POSTS = [
             ),
         ],
     ),
+    DemoPost(
+        language="en",
+        kind=PostKind.DRUG_ALERT,
+        slug="pmma-sold-as-ecstasy",
+        author="bram",
+        workflow="withdrawn",
+        versions=[
+            (
+                "First version",
+                RevisionContent(
+                    title="PMMA sold as ecstasy",
+                    summary="Pills sold as ecstasy contained PMMA, which is far more toxic.",
+                    body=PMMA_BODY,
+                    sources=(SCIENSANO, EUDA),
+                    substances=("PMMA", "MDMA"),
+                    topics=("drug alert", "overdose"),
+                ),
+            ),
+        ],
+    ),
+    DemoPost(
+        language="nl",
+        kind=PostKind.DRUG_ALERT,
+        slug="hooggedoseerde-xtc-pillen-oranje-tesla",
+        author="bram",
+        translation_of="high-dose-mdma-pills-orange-tesla",
+        versions=[
+            (
+                "Vertaling van de Engelse waarschuwing",
+                RevisionContent(
+                    title="Hooggedoseerde XTC-pillen: oranje \u201cTesla\u201d",
+                    summary="Labotests vonden tot 280 mg MDMA in één pil.",
+                    body=MDMA_ALERT_NL_BODY,
+                    sources=(TRIMBOS, SCIENSANO, DRUGLIJN),
+                    substances=("MDMA",),
+                    topics=("drug alert", "dosage"),
+                ),
+            ),
+        ],
+    ),
 ]
+
+
+def _edit(post: Post, author: object, content: RevisionContent, note: str) -> None:
+    save_revision(
+        post=post,
+        author=author,
+        content=content,
+        base_revision_id=post.latest_revision_id,
+        change_note=note,
+    )
+
+
+def _publish(post: Post, users: dict[str, object], *, at: datetime.datetime | None = None) -> None:
+    workflow.submit_for_review(post=post, actor=post.created_by)
+    for reviewer in ("rik", "sofie"):
+        workflow.approve(post=post, actor=users[reviewer], revision_id=post.latest_revision_id)
+    workflow.publish(post=post, actor=post.created_by, revision_id=post.latest_revision_id, at=at)
+
+
+def _run_workflow(post: Post, plan: str, users: dict[str, object]) -> None:
+    """Bring a demo post into the state `plan` names, through the real transitions."""
+    if plan == "in_review":
+        workflow.submit_for_review(post=post, actor=post.created_by)
+    elif plan == "changes_requested":
+        workflow.submit_for_review(post=post, actor=post.created_by)
+        workflow.request_changes(
+            post=post,
+            actor=users["sofie"],
+            revision_id=post.latest_revision_id,
+            reason="Add a source for the cocaethylene claim and the date you consulted it.",
+        )
+    elif plan == "published":
+        _publish(post, users)
+    elif plan == "published_newer_draft":
+        _publish(post, users)
+        revision = post.latest_revision
+        content = RevisionContent.of(revision)
+        _edit(
+            post,
+            post.created_by,
+            RevisionContent(
+                title=content.title,
+                summary=content.summary,
+                body=content.body + "\nReagent kits are sold online; buy from a known shop.\n",
+                sources=content.sources,
+                substances=content.substances,
+                topics=content.topics,
+            ),
+            "Where to buy kits",
+        )
+        workflow.submit_for_review(post=post, actor=post.created_by)
+    elif plan == "overdue":
+        _publish(post, users, at=timezone.now() - datetime.timedelta(days=400))
+    elif plan == "withdrawn":
+        _publish(post, users)
+        workflow.withdraw(
+            post=post,
+            actor=users["eva"],
+            reason="The lab retracted the result: the pills contained MDMA after all.",
+        )
 
 
 @dataclass
@@ -293,8 +426,12 @@ def _ensure_users(password: str) -> dict[str, object]:
     return users
 
 
-@transaction.atomic
 def seed(*, password: str = DEFAULT_PASSWORD) -> SeedResult:
+    with notifications.email_muted(), transaction.atomic():
+        return _seed(password)
+
+
+def _seed(password: str) -> SeedResult:
     users = _ensure_users(password)
     created = existing = 0
     for demo in DEMO_POSTS:
@@ -304,6 +441,9 @@ def seed(*, password: str = DEFAULT_PASSWORD) -> SeedResult:
             continue
         author = users[demo.author]
         (first_note, first), *later = demo.versions
+        original = (
+            Post.objects.filter(slug=demo.translation_of).first() if demo.translation_of else None
+        )
         post = create_post(
             author=author,
             language=language,
@@ -311,15 +451,11 @@ def seed(*, password: str = DEFAULT_PASSWORD) -> SeedResult:
             slug=demo.slug,
             content=first,
             change_note=first_note,
+            translation_of=original,
         )
         for note, content in later:
-            save_revision(
-                post=post,
-                author=author,
-                content=content,
-                base_revision_id=post.latest_revision_id,
-                change_note=note,
-            )
+            _edit(post, author, content, note)
+        _run_workflow(post, demo.workflow, users)
         created += 1
     return SeedResult(
         users=[(username, role) for username, _, role in DEMO_USERS],

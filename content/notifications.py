@@ -7,8 +7,10 @@ the action it reports has already happened.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +25,18 @@ from content.models import Notification, Post
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Harm reduction] "
+
+_email_muted: ContextVar[bool] = ContextVar("email_muted", default=False)
+
+
+@contextlib.contextmanager
+def email_muted() -> Iterator[None]:
+    """In-app notifications only (e.g. while seeding demo content): nobody is e-mailed."""
+    token = _email_muted.set(True)
+    try:
+        yield
+    finally:
+        _email_muted.reset(token)
 
 
 def reviewers_for(post: Post, *, exclude: Iterable[int] = ()) -> list[Any]:
@@ -51,7 +65,7 @@ def notify(
         [Notification(recipient=user, post=post, message=message[:500]) for user in unique.values()]
     )
     addresses = [user.email for user in unique.values() if user.email]
-    if addresses:
+    if addresses and not _email_muted.get():
         link = f"{settings.STUDIO_BASE_URL}{post.get_absolute_url()}" if post else ""
         transaction.on_commit(lambda: _send(addresses, message, link))
     return created

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from content.views import author, editor
+from content.views import author, editor, review
 
 app_name = "content"
 
@@ -17,6 +17,12 @@ urlpatterns = [
         author.revision_restore,
         name="revision_restore",
     ),
+    path("reviews/", review.review_queue, name="review_queue"),
+    path("posts/<int:pk>/review/", review.review_post, name="review_post"),
+    path("posts/<int:pk>/workflow/<slug:action>/", review.post_action, name="post_action"),
+    path("posts/<int:pk>/timeline/", review.post_timeline, name="post_timeline"),
+    path("audit/", review.audit_log, name="audit_log"),
+    path("notifications/", review.notification_list, name="notifications"),
     # Paths fixed by MARKDOWNX_URLS_PATH and MARKDOWNX_UPLOAD_URLS_PATH in settings.
     path("markdown/preview/", editor.markdown_preview, name="markdown_preview"),
     path("markdown/upload/", editor.image_upload, name="image_upload"),

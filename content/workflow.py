@@ -69,7 +69,13 @@ def _label(action: str) -> str:
 
 
 def _lock(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("published_revision").get(pk=post.pk)
+    """The post row, locked until the transaction ends (only that row: PostgreSQL cannot lock
+    the nullable side of the join to the published revision)."""
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("published_revision")
+        .get(pk=post.pk)
+    )
 
 
 def _check_state(post: Post, action: str) -> None:
@@ -240,7 +246,11 @@ def request_changes(*, post: Post, actor: Any, revision_id: int | None, reason: 
 
 
 @transaction.atomic
-def publish(*, post: Post, actor: Any, revision_id: int | None) -> Post:
+def publish(
+    *, post: Post, actor: Any, revision_id: int | None, at: datetime.datetime | None = None
+) -> Post:
+    """Publish the approved latest revision. `at` backdates an import of text already published
+    elsewhere (its review is due counting from then); it defaults to now."""
     post = _lock(post)
     _check_state(post, "publish")
     _require(actor.has_perm("content.publish_post") and post.can_be_edited_by(actor), "publish")
@@ -250,7 +260,7 @@ def publish(*, post: Post, actor: Any, revision_id: int | None) -> Post:
         raise TransitionNotAllowed(
             ERROR_NOT_ENOUGH.format(number=revision.number, count=count, required=required)
         )
-    now = timezone.now()
+    now = at or timezone.now()
     post.published_base_number = post.published_revision.number if post.published_revision else 0
     post.published_revision = revision
     post.published_at = post.last_reviewed_at = now
@@ -332,9 +342,9 @@ def re_approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "
 def withdraw(*, post: Post, actor: Any, reason: str) -> Post:
     post = _lock(post)
     _check_state(post, "withdraw")
-    _require(actor.has_perm("content.withdraw_post"), "withdraw")
     if post.published_revision is None:
         raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="withdraw"))
+    _require(actor.has_perm("content.withdraw_post"), "withdraw")
     if not reason.strip():
         raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
     withdrawn = post.published_revision
@@ -387,6 +397,28 @@ def unarchive(*, post: Post, actor: Any) -> Post:
     return post
 
 
+def allowed_actions(post: Post, user: Any) -> set[str]:
+    """The transitions to offer `user` on `post` (the functions check everything again)."""
+    offered = set()
+    can_edit = post.can_be_edited_by(user)
+    if post.state in ALLOWED_TRANSITIONS["submit_for_review"] and can_edit:
+        offered.add("submit")
+    if post.state == S.IN_REVIEW and user.has_perm("content.review_post"):
+        offered.add("review")
+    if post.state == S.PUBLISHED and user.has_perm("content.review_post"):
+        offered.add("re_review")
+    if post.state == S.IN_REVIEW and can_edit and user.has_perm("content.publish_post"):
+        offered.add("publish")
+    if user.has_perm("content.withdraw_post"):
+        if post.published_revision_id and post.state in ALLOWED_TRANSITIONS["withdraw"]:
+            offered.add("withdraw")
+        if post.state in ALLOWED_TRANSITIONS["archive"]:
+            offered.add("archive")
+        if post.state in ALLOWED_TRANSITIONS["unarchive"]:
+            offered.add("unarchive")
+    return offered
+
+
 # --- Hooks for content.revisions ----------------------------------------------------------------
 
 
@@ -419,3 +451,47 @@ def on_new_revision(*, post: Post, revision: Revision, actor: Any) -> None:
             message=f"Revision {previous.number} of “{revision.title}”, which you approved, "
             f"was replaced by revision {revision.number}; your approval no longer counts.",
         )
+
+
+# --- Re-review reminders ------------------------------------------------------------------------
+
+
+def overdue_posts(today: datetime.date | None = None) -> list[Post]:
+    return list(
+        Post.objects.overdue(today)
+        .select_related("language", "published_revision")
+        .order_by("review_due", "pk")
+    )
+
+
+def notify_overdue(*, today: datetime.date | None = None) -> list[Post]:
+    """Tell reviewers about overdue posts, at most once a day per post (safe to run from cron).
+
+    Returns the posts whose reviewers were told this time.
+    """
+    today = today or timezone.localdate()
+    told = []
+    for post in overdue_posts(today):
+        with transaction.atomic():
+            post = _lock(post)
+            if AuditEvent.objects.filter(
+                post=post, action=AuditEvent.Action.OVERDUE_NOTIFIED, details__on=today.isoformat()
+            ).exists():
+                continue
+            revision = post.published_revision
+            writers = writers_between(post, post.published_base_number, revision.number)
+            notifications.notify(
+                notifications.reviewers_for(post, exclude=writers),
+                post=post,
+                message=f"The review of “{revision.title}” was due on {post.review_due}: "
+                "re-approve it or request changes.",
+            )
+            record_event(
+                action=AuditEvent.Action.OVERDUE_NOTIFIED,
+                actor=None,
+                post=post,
+                revision=revision,
+                on=today.isoformat(),
+            )
+            told.append(post)
+    return told

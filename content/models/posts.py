@@ -92,7 +92,11 @@ class PostQuerySet(models.QuerySet["Post"]):
         )
         required = ReviewPolicy.objects.filter(kind=OuterRef("kind"))
         return self.select_related(
-            "language", "created_by", "latest_revision", "latest_revision__author"
+            "language",
+            "created_by",
+            "latest_revision",
+            "latest_revision__author",
+            "published_revision",
         ).annotate(
             approval_count=Coalesce(
                 Subquery(

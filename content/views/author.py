@@ -21,7 +21,8 @@ from content.forms import (
     sources_from,
     sources_initial,
 )
-from content.models import Post, Revision
+from content import workflow
+from content.models import Post, PostState, Revision
 from content.revisions import (
     EditConflict,
     RevisionContent,
@@ -112,6 +113,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except EditConflict as conflict:
         return _render_conflict(request, post, conflict, sources)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(post)
     if revision is None:
         messages.info(request, "Nothing changed, so no new revision was written.")
     else:
@@ -165,7 +169,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "post": post,
             "revision": post.latest_revision,
-            "can_edit": post.can_be_edited_by(request.user),
+            "can_edit": post.can_be_edited_by(request.user) and post.state != PostState.ARCHIVED,
+            "actions": workflow.allowed_actions(post, request.user),
         },
     )
 

@@ -1,0 +1,243 @@
+"""Review screens: the reviewer's queue, the review page, workflow actions, timeline, audit log,
+notifications. Every change goes through content.workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from content import workflow
+from content.models import AuditEvent, Notification, Post, PostState, Review, Revision
+from content.revisions import RevisionContent, compare
+from content.views.author import _visible_post
+
+
+@login_required
+@permission_required("content.review_post", raise_exception=True)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    waiting = Post.objects.with_revisions().awaiting_review_by(request.user)
+    overdue = Post.objects.with_revisions().overdue().order_by("review_due")
+    return render(request, "content/review/queue.html", {"waiting": waiting, "overdue": overdue})
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("approve", "Approve"), ("request_changes", "Request changes")]
+
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    revision_id = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when you request changes: what must change, and why.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "request_changes" and not (data.get("reason") or "").strip():
+            self.add_error("reason", workflow.ERROR_REASON)
+        return data
+
+
+def _judged_revision(post: Post) -> tuple[Revision | None, bool]:
+    """The revision a reviewer judges now, and whether it is a re-review of the published text."""
+    if post.state == PostState.IN_REVIEW:
+        return post.latest_revision, False
+    if post.published_revision_id and post.state == PostState.PUBLISHED:
+        return post.published_revision, True
+    return None, False
+
+
+def _compare_base(post: Post, revision: Revision, user: Any) -> Revision | None:
+    """Diff against the revision this reviewer last judged, else the published one."""
+    last_seen = (
+        Review.objects.filter(post=post, reviewer=user, revision__number__lt=revision.number)
+        .select_related("revision")
+        .order_by("-revision__number")
+        .first()
+    )
+    if last_seen is not None:
+        return last_seen.revision
+    if post.published_revision_id and post.published_revision_id != revision.pk:
+        return post.published_revision
+    return None
+
+
+@login_required
+@permission_required("content.review_post", raise_exception=True)
+def review_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    revision, re_review = _judged_revision(post)
+    if revision is None:
+        messages.info(request, f"This post is {post.status_label}: there is nothing to review.")
+        return redirect(post)
+    form = ReviewForm(request.POST or None, initial={"revision_id": revision.pk})
+    if request.method == "POST" and form.is_valid():
+        response = _decide(request, post, form.cleaned_data, re_review)
+        if response is not None:
+            return response
+    base = _compare_base(post, revision, request.user)
+    reviews = revision.reviews.select_related("reviewer").order_by("created_at")
+    return render(
+        request,
+        "content/review/review.html",
+        {
+            "post": post,
+            "revision": revision,
+            "re_review": re_review,
+            "base": base,
+            "diffs": compare(
+                RevisionContent.of(base) if base else None, RevisionContent.of(revision)
+            ),
+            "reviews": reviews,
+            "approvals": workflow.approvals(revision),
+            "required": workflow.ReviewPolicy.for_kind(post.kind).required_approvals,
+            "blocker": workflow.approval_blocker(post, revision, request.user),
+            "form": form,
+        },
+    )
+
+
+def _decide(
+    request: HttpRequest, post: Post, data: dict[str, Any], re_review: bool
+) -> HttpResponse | None:
+    try:
+        if data["decision"] == "approve":
+            approve = workflow.re_approve if re_review else workflow.approve
+            approve(
+                post=post, actor=request.user, revision_id=data["revision_id"], note=data["reason"]
+            )
+            messages.success(request, "Your approval is recorded.")
+        else:
+            workflow.request_changes(
+                post=post,
+                actor=request.user,
+                revision_id=data["revision_id"],
+                reason=data["reason"],
+            )
+            messages.success(request, "Sent back to the author with your reason.")
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("content:review_post", pk=post.pk)
+    return redirect(post)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=1000)
+    revision_id = forms.IntegerField(required=False)
+
+
+def _submit(post: Post, user: Any, data: dict[str, Any]) -> str:
+    workflow.submit_for_review(post=post, actor=user)
+    return "Submitted for review; the reviewers have been told."
+
+
+def _publish(post: Post, user: Any, data: dict[str, Any]) -> str:
+    workflow.publish(post=post, actor=user, revision_id=data["revision_id"])
+    return "Published."
+
+
+def _withdraw(post: Post, user: Any, data: dict[str, Any]) -> str:
+    workflow.withdraw(post=post, actor=user, reason=data["reason"])
+    return "Withdrawn: it is no longer on the public site."
+
+
+def _archive(post: Post, user: Any, data: dict[str, Any]) -> str:
+    workflow.archive(post=post, actor=user, note=data["reason"])
+    return "Archived."
+
+
+def _unarchive(post: Post, user: Any, data: dict[str, Any]) -> str:
+    workflow.unarchive(post=post, actor=user)
+    return "Restored from the archive as a draft."
+
+
+ACTIONS: dict[str, Callable[[Post, Any, dict[str, Any]], str]] = {
+    "submit": _submit,
+    "publish": _publish,
+    "withdraw": _withdraw,
+    "archive": _archive,
+    "unarchive": _unarchive,
+}
+
+
+@login_required
+@require_POST
+def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    post = _visible_post(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The request was incomplete; nothing was changed.")
+        return redirect(post)
+    try:
+        messages.success(request, ACTIONS[action](post, request.user, form.cleaned_data))
+    except workflow.NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect(post)
+
+
+@login_required
+def post_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    events = post.audit_events.select_related("actor", "revision").order_by("-created_at", "-pk")
+    return render(request, "content/review/timeline.html", {"post": post, "events": events})
+
+
+class AuditFilterForm(forms.Form):
+    post = forms.CharField(required=False, label="Post (slug)")
+    person = forms.CharField(required=False, label="Person (user name)")
+    action = forms.ChoiceField(
+        required=False, choices=[("", "any action"), *AuditEvent.Action.choices]
+    )
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+@permission_required("content.view_auditevent", raise_exception=True)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor", "post", "revision", "post__language")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["post"]:
+            events = events.filter(post__slug=data["post"].strip())
+        if data["person"]:
+            events = events.filter(actor__username=data["person"].strip())
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["since"]:
+            events = events.filter(created_at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(created_at__date__lte=data["until"])
+    page = Paginator(events.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "content/review/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+        return redirect("content:notifications")
+    notes = Notification.objects.filter(recipient=request.user).select_related("post")[:200]
+    return render(request, "content/review/notifications.html", {"notifications": notes})
