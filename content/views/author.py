@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from content import workflow
 from content.forms import (
     NewPostForm,
     RestoreForm,
@@ -21,7 +22,6 @@ from content.forms import (
     sources_from,
     sources_initial,
 )
-from content import workflow
 from content.models import Post, PostState, Revision
 from content.revisions import (
     EditConflict,
