@@ -15,8 +15,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.change_post",
         "content.view_post",
         "content.publish_post",
+        # exports: final exports of published posts, the repost register
+        "content.export_final",
+        "content.view_exportprofile",
+        "content.add_repost",
+        "content.view_repost",
     },
-    REVIEWERS: {"content.view_post", "content.review_post"},
+    REVIEWERS: {
+        "content.view_post",
+        "content.review_post",
+        "content.view_exportprofile",
+        "content.view_repost",
+    },
     EDITORS: {
         "content.add_post",
         "content.change_post",
@@ -35,6 +45,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.view_tag",
         "content.view_revision",
         "content.view_auditevent",
+        # exports: profiles (in the admin), signing keys (in the studio), the repost register
+        "content.export_final",
+        "content.add_exportprofile",
+        "content.change_exportprofile",
+        "content.view_exportprofile",
+        "content.add_signingkey",
+        "content.change_signingkey",
+        "content.view_signingkey",
+        "content.add_repost",
+        "content.view_repost",
     },
 }
 

@@ -196,3 +196,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Forum exports (content/exports.py). The gpg key store holds the organisation's secret signing
+# keys; keep its path short (gpg-agent puts its socket in it, and socket paths are limited).
+# Keys generated in the studio have no passphrase; an imported key with one is unlocked with
+# GNUPG_PASSPHRASE. Never put the key store in a directory the web server serves.
+GNUPG_HOME = Path(os.environ.get("GNUPG_HOME", BASE_DIR / "var" / "gnupg"))
+GNUPG_PASSPHRASE = os.environ.get("GNUPG_PASSPHRASE", "")
+# The public site's addresses, for canonical links in exports ("" leaves them out).
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "").rstrip("/")
+PUBLIC_ONION_URL = os.environ.get("PUBLIC_ONION_URL", "").rstrip("/")

@@ -7,6 +7,7 @@ format embeds images, so no reader's client loads a picture from anywhere becaus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from content.exporters.base import ExportDocument, ExportSettings
 from content.markdown import is_local_url
 
 IMAGE_LABEL = "image"
+_SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
 
 
 @dataclass
@@ -114,7 +116,9 @@ class LinkRules:
             if is_onion(url) or (ours and url.startswith(("http://", "https://"))):
                 return url, ""
             shown = readable_url(url)
-            return None, "" if same and shown == label else f" ({shown})"
+            # An autolink's label is the URL itself; in a Tor profile it loses its scheme too.
+            label_shown = readable_url(label.strip()) if self.tor else label
+            return None, "" if same and shown == label_shown else f" ({shown})"
         if self.policy == "plain_text":
             return None, "" if same else f" ({url})"
         return None, f" [{self.refs.number(url)}]"
@@ -153,12 +157,14 @@ def _images(children: Sequence[Token], policy: str) -> list[Token]:
 def _links(children: Sequence[Token], rules: LinkRules) -> list[Token]:
     out: list[Token] = []
     pending: list[str | None] = []  # per open link: text to add at its close, None when kept
+    dropped = 0  # how many of the open links are not kept
     for index, child in enumerate(children):
         if child.type == "link_open":
             href = str(child.attrGet("href") or "")
             kept, after = rules.decide(href, _label(children, index))
             if kept is None:
                 pending.append(after)
+                dropped += 1
             else:
                 pending.append(None)
                 out.append(child.copy(attrs={**child.attrs, "href": kept}))
@@ -166,8 +172,14 @@ def _links(children: Sequence[Token], rules: LinkRules) -> list[Token]:
             after = pending.pop()
             if after is None:
                 out.append(child)
-            elif after:
-                out.append(_text(after))
+            else:
+                dropped -= 1
+                if after:
+                    out.append(_text(after))
+        elif dropped and rules.tor and child.type == "text" and _SCHEME.search(child.content):
+            # The label of a link that is not kept stays as text; in a Tor profile no text may
+            # read as a clear-net address a forum would turn into a link (autolinks, for one).
+            out.append(child.copy(content=_SCHEME.sub("", child.content)))
         else:
             out.append(child)
     return out

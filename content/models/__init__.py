@@ -3,6 +3,7 @@
 Direction of imports: posts <- workflow <- exports. A module imports only from those to its left.
 """
 
+from content.models.exports import ExportProfile, Repost, SigningKey
 from content.models.posts import (
     AuditEvent,
     Language,
@@ -18,15 +19,18 @@ from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
     "AuditEvent",
+    "ExportProfile",
     "Language",
     "Notification",
     "Post",
     "PostKind",
     "PostQuerySet",
     "PostState",
+    "Repost",
     "Review",
     "ReviewPolicy",
     "Revision",
+    "SigningKey",
     "Tag",
     "record_event",
 ]

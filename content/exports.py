@@ -1,0 +1,368 @@
+"""Exporting posts to forums, and the repost register: the database side of `content.exporters`.
+
+A post exports as *final* only when its published revision is still in force: published, not
+withdrawn or archived, its review not overdue. Everything else exports as a preview of the latest
+revision, marked "DRAFT - NOT REVIEWED" and never signed. A final export is written to the audit
+log in the same transaction that produced it (who, post, revision, profile, hashes).
+
+The document handed to the exporters is built here from a whitelist of fields: title, summary,
+body, sources, version, hash, dates, number of approvals and public URLs. Names, e-mail
+addresses, change notes and reviewers' reasons never reach it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from content import workflow
+from content.exporters import (
+    ExportDocument,
+    ExportError,
+    ExportResult,
+    ExportSettings,
+    ExportSource,
+    Signer,
+    SigningError,
+    export,
+)
+from content.models import (
+    AuditEvent,
+    ExportProfile,
+    Post,
+    PostState,
+    Repost,
+    Revision,
+    record_event,
+)
+
+ERROR_NO_TEXT = "“{title}” has no published text yet; it exports only as a draft preview."
+ERROR_WITHDRAWN = "“{title}” is withdrawn; it exports only as a draft preview."
+ERROR_ARCHIVED = "“{title}” is archived; it exports only as a draft preview."
+ERROR_OVERDUE = (
+    "The review of “{title}” was due on {due:%Y-%m-%d} and is overdue; until it is re-reviewed "
+    "it exports only as a draft preview."
+)
+ERROR_NO_KEY = "The profile “{profile}” signs its exports but has no signing key; ask an editor."
+ERROR_KEY_INACTIVE = (
+    "The signing key {key} of the profile “{profile}” is switched off; ask an editor to choose "
+    "another key. Nothing was exported."
+)
+ERROR_KEY_EXPIRED = (
+    "The signing key {key} of the profile “{profile}” expired on {expires:%Y-%m-%d}; ask an "
+    "editor to extend or replace it. Nothing was exported."
+)
+ERROR_NOT_OUTDATED = "This repost is up to date; there is nothing to replace."
+ERROR_NOT_WITHDRAWN = "This post is still published; post the replacement instead of a notice."
+ERROR_POSTED_IN_FUTURE = "The date posted cannot be in the future."
+ERROR_WHERE = "Say where it was posted: the thread's URL or the forum's name."
+
+WITHDRAWAL_TITLE = "Withdrawn: {title}"
+WITHDRAWAL_BODY = (
+    "We have withdrawn this information (version {version}, content hash {hash}). "
+    "Please do not rely on it any more. If a corrected version is published, it will be "
+    "posted here."
+)
+
+
+class NotExportable(ExportError):
+    """A final export (or a repost) was asked for a post whose published text is not in force."""
+
+
+# --- Rules --------------------------------------------------------------------------------------
+
+
+def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
+    """Why `post` cannot be exported as final ("" when it can)."""
+    title = post.published_revision.title if post.published_revision_id else post.title
+    if post.state == PostState.WITHDRAWN:
+        return ERROR_WITHDRAWN.format(title=title)
+    if post.state == PostState.ARCHIVED:
+        return ERROR_ARCHIVED.format(title=title)
+    if post.published_revision_id is None:
+        return ERROR_NO_TEXT.format(title=title)
+    if post.review_due is not None and post.review_due < (today or timezone.localdate()):
+        return ERROR_OVERDUE.format(title=title, due=post.review_due)
+    return ""
+
+
+def public_urls(post: Post) -> tuple[str, str]:
+    """The post's canonical clear-net and onion addresses on the public site ("" if unset)."""
+    path = f"/{post.language.code}/{post.slug}/"
+    clear = settings.PUBLIC_SITE_URL.rstrip("/")
+    onion = settings.PUBLIC_ONION_URL.rstrip("/")
+    return (clear + path if clear else "", onion + path if onion else "")
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocument:
+    """The whitelist of what an export may show about `revision`. No names, notes or e-mails."""
+    canonical, onion = public_urls(post)
+    return ExportDocument(
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+        sources=tuple(
+            ExportSource(
+                title=str(source.get("title", "")),
+                url=str(source.get("url", "")),
+                consulted=_date(str(source.get("consulted", ""))),
+            )
+            for source in revision.sources
+        ),
+        version=revision.number,
+        content_hash=revision.content_hash,
+        language=post.language.code,
+        kind=post.kind,
+        published_on=timezone.localdate(post.published_at) if final and post.published_at else None,
+        review_due=post.review_due if final else None,
+        approvals=workflow.approvals(revision),
+        canonical_url=canonical,
+        onion_url=onion,
+        is_final=final,
+    )
+
+
+def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:
+    """The profile as the exporters' settings; a preview is never signed."""
+    return ExportSettings(
+        format=profile.format,
+        dialect=profile.dialect,
+        max_length=profile.max_length,
+        link_policy=profile.link_policy,
+        image_policy=profile.image_policy,
+        tor=profile.tor,
+        header_template=profile.header_template,
+        footer_template=profile.footer_template,
+        sign=profile.sign and final,
+    )
+
+
+def signer_for(profile: ExportProfile) -> Signer | None:
+    """The profile's signer, or a SigningError that says what an editor must fix."""
+    if not profile.sign:
+        return None
+    key = profile.signing_key
+    if key is None:
+        raise SigningError(ERROR_NO_KEY.format(profile=profile.name))
+    if not key.active:
+        raise SigningError(ERROR_KEY_INACTIVE.format(key=key, profile=profile.name))
+    if key.is_expired:
+        raise SigningError(
+            ERROR_KEY_EXPIRED.format(key=key, profile=profile.name, expires=key.expires)
+        )
+    return Signer(
+        gnupghome=str(settings.GNUPG_HOME),
+        fingerprint=key.fingerprint,
+        passphrase=settings.GNUPG_PASSPHRASE or None,
+    )
+
+
+# --- Exporting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One export, ready to show or download."""
+
+    post: Post
+    revision: Revision
+    profile: ExportProfile
+    result: ExportResult
+    final: bool
+    notice: bool = False
+
+    @property
+    def parts(self) -> list[str]:
+        return self.result.parts
+
+    @property
+    def part_hashes(self) -> list[str]:
+        return [hashlib.sha256(part.encode()).hexdigest() for part in self.parts]
+
+    @property
+    def basename(self) -> str:
+        kind = "withdrawal" if self.notice else f"v{self.revision.number}"
+        draft = "" if self.final else "-DRAFT"
+        return f"{self.post.slug}-{kind}{draft}-{self.profile.slug}"
+
+    def download(self) -> tuple[str, bytes, str]:
+        """(file name, bytes, content type): one .txt, or a .zip of one .txt per part."""
+        if len(self.parts) == 1:
+            return f"{self.basename}.txt", _text(self.parts[0]), "text/plain; charset=utf-8"
+        buffer = io.BytesIO()
+        total = len(self.parts)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for number, part in enumerate(self.parts, start=1):
+                archive.writestr(f"{self.basename}-part{number}of{total}.txt", _text(part))
+        return f"{self.basename}.zip", buffer.getvalue(), "application/zip"
+
+
+def _text(part: str) -> bytes:
+    return (part if part.endswith("\n") else part + "\n").encode()
+
+
+def export_post(*, post: Post, profile: ExportProfile, actor: Any, final: bool) -> Outcome:
+    """Export the published revision as final (audited), or the latest revision as a preview.
+
+    Raises NotExportable when `final` is asked of a post whose published text is not in force,
+    SigningError when a signing profile cannot sign, ExportError for an unusable profile.
+    """
+    if not final:
+        revision = post.latest_revision
+        document = document_for(post, revision, final=False)
+        result = export(document, settings_for(profile, final=False))
+        return Outcome(post, revision, profile, result, final=False)
+    with transaction.atomic():
+        # Locked, so that a withdrawal cannot slip between the check and the audit event.
+        post = Post.objects.select_for_update().select_related("language").get(pk=post.pk)
+        blocker = final_blocker(post)
+        if blocker:
+            raise NotExportable(blocker)
+        revision = post.published_revision
+        document = document_for(post, revision, final=True)
+        result = export(document, settings_for(profile, final=True), signer=signer_for(profile))
+        outcome = Outcome(post, revision, profile, result, final=True)
+        _audit(outcome, actor)
+    return outcome
+
+
+def withdrawal_notice(*, repost: Repost, actor: Any) -> Outcome:
+    """A short notice, in the repost's forum format (signed if its profile signs), that the
+    text posted there was withdrawn. It says nothing about why: reasons are internal."""
+    post, revision, profile = repost.post, repost.revision, repost.profile
+    if post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
+        raise NotExportable(ERROR_NOT_WITHDRAWN)
+    canonical, onion = public_urls(post)
+    document = ExportDocument(
+        title=WITHDRAWAL_TITLE.format(title=revision.title),
+        summary="",
+        body=WITHDRAWAL_BODY.format(version=revision.number, hash=revision.content_hash),
+        version=revision.number,
+        content_hash=revision.content_hash,
+        language=post.language.code,
+        canonical_url=canonical,
+        onion_url=onion,
+        is_final=True,
+    )
+    notice_settings = settings_for(profile, final=True)
+    with transaction.atomic():
+        result = export(document, notice_settings, signer=signer_for(profile))
+        outcome = Outcome(post, revision, profile, result, final=True, notice=True)
+        _audit(outcome, actor)
+    return outcome
+
+
+def _audit(outcome: Outcome, actor: Any) -> None:
+    record_event(
+        action=AuditEvent.Action.EXPORTED,
+        actor=actor,
+        post=outcome.post,
+        revision=outcome.revision,
+        profile=outcome.profile.slug,
+        content_hash=outcome.revision.content_hash,
+        part_hashes=outcome.part_hashes,
+        signed=outcome.result.signed,
+        withdrawal_notice=outcome.notice,
+    )
+
+
+# --- The repost register ------------------------------------------------------------------------
+
+
+def _check_posted(where: str, posted_on: datetime.date) -> str:
+    if not where.strip():
+        raise ExportError(ERROR_WHERE)
+    if posted_on > timezone.localdate():
+        raise ExportError(ERROR_POSTED_IN_FUTURE)
+    return where.strip()
+
+
+@transaction.atomic
+def record_repost(
+    *,
+    post: Post,
+    profile: ExportProfile,
+    actor: Any,
+    where: str,
+    posted_on: datetime.date,
+    replaces: Repost | None = None,
+) -> Repost:
+    """Record that the published revision was posted at `where`; optionally closing an
+    outdated repost it replaces. Only text in force can be recorded: drafts are not reposted."""
+    where = _check_posted(where, posted_on)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    blocker = final_blocker(post)
+    if blocker:
+        raise NotExportable(blocker)
+    repost = Repost.objects.create(
+        post=post,
+        revision=post.published_revision,
+        profile=profile,
+        where=where,
+        posted_on=posted_on,
+        recorded_by=actor,
+    )
+    details: dict[str, Any] = {"profile": profile.slug, "where": where}
+    if replaces is not None:
+        old = Repost.objects.outdated().filter(pk=replaces.pk, post=post)
+        if not old.update(superseded_by=repost):
+            raise NotExportable(ERROR_NOT_OUTDATED)
+        details["replaces"] = replaces.pk
+    record_event(
+        action=AuditEvent.Action.REPOST_RECORDED,
+        actor=actor,
+        post=post,
+        revision=post.published_revision,
+        **details,
+    )
+    return repost
+
+
+@transaction.atomic
+def record_notice_posted(*, repost: Repost, actor: Any, posted_on: datetime.date) -> Repost:
+    """The withdrawal notice was posted in the thread of `repost`, which is now closed."""
+    _check_posted(repost.where, posted_on)
+    repost = Repost.objects.select_for_update().select_related("post").get(pk=repost.pk)
+    if repost.post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
+        raise NotExportable(ERROR_NOT_WITHDRAWN)
+    if repost.notice_posted_on is not None or repost.superseded_by_id is not None:
+        raise NotExportable(ERROR_NOT_OUTDATED)
+    repost.notice_posted_on = posted_on
+    repost.save(update_fields=["notice_posted_on"])
+    record_event(
+        action=AuditEvent.Action.REPOST_RECORDED,
+        actor=actor,
+        post=repost.post,
+        revision=repost.revision,
+        profile=repost.profile.slug,
+        where=repost.where,
+        withdrawal_notice=True,
+    )
+    return repost
+
+
+def outdated_reposts() -> Any:
+    """Every outdated repost, with what the dashboard shows, in a fixed number of queries."""
+    return Repost.objects.outdated().select_related(
+        "post",
+        "post__language",
+        "post__published_revision",
+        "revision",
+        "profile",
+        "recorded_by",
+    )

@@ -1,0 +1,218 @@
+"""Forum exports: export profiles, the signing keys they use, and the repost register.
+
+A profile is one forum target, read into `content.exporters.ExportSettings` by
+`content.exports.settings_for()`. A SigningKey row only describes a key: the secret key itself
+lives in the gpg key store (settings.GNUPG_HOME) and nowhere else. A Repost records that one
+revision of a post was pasted into a forum with one profile; it is outdated once that revision is
+no longer the published one (a newer one was published, or the post was withdrawn or archived).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from content.exporters import TemplateError, validate_template
+from content.exporters.base import DIALECTS
+from content.models.posts import Post, PostState, Revision
+
+ERROR_DIALECT = "Format “{format}” has no dialect “{dialect}”; choose one of: {choices}."
+ERROR_NO_DIALECT = "Format “{format}” has no dialects; leave the dialect empty."
+ERROR_SIGN_WITHOUT_KEY = "Choose the signing key this profile signs with, or switch signing off."
+ERROR_TOR_LINKS = (
+    "A Tor profile must use the link policy “onion and internal only”: other policies leave "
+    "clear-net addresses a forum would turn into links."
+)
+ERROR_TOR_URL = (
+    "A Tor profile's {field} may not show {{url}} (the clear-net address); use {{onion_url}}."
+)
+
+
+class ExportFormat(models.TextChoices):
+    BBCODE = "bbcode", "BBCode"
+    FORUM_MARKDOWN = "forum_markdown", "Forum Markdown"
+    PLAINTEXT = "plaintext", "Plain text"
+    HTML = "html", "Sanitized HTML"
+
+
+class Dialect(models.TextChoices):
+    NONE = "", "(none)"
+    PHPBB3 = "phpbb3", "phpBB 3"
+    XENFORO2 = "xenforo2", "XenForo 2"
+    VBULLETIN4 = "vbulletin4", "vBulletin 4"
+    SMF21 = "smf21", "SMF 2.1"
+    MYBB18 = "mybb18", "MyBB 1.8"
+    COMMONMARK = "commonmark", "CommonMark / Discourse"
+    REDDIT = "reddit", "Reddit-style (Dread)"
+
+
+class LinkPolicy(models.TextChoices):
+    KEEP = "keep", "Keep all links"
+    ONION_INTERNAL = "onion_internal", "Onion and internal only (clear-net links as text)"
+    PLAIN_TEXT = "plain_text", "Clear-net links as plain text"
+    REFERENCES = "references", "Numbered references"
+
+
+class ImagePolicy(models.TextChoices):
+    DROP = "drop", "Drop images"
+    LINK = "link", "Images as links (never embedded)"
+
+
+class SigningKey(models.Model):
+    """What the team knows about one key in the gpg key store. Never holds secret material.
+
+    Passphrases are not stored here: keys generated in the studio have none (the key store
+    directory is the secret, readable only by the server's user); an imported key protected by a
+    passphrase is unlocked with settings.GNUPG_PASSPHRASE, read from the environment.
+    """
+
+    fingerprint = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=100, help_text="What the team calls this key.")
+    uids = models.JSONField(default=list, blank=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(
+        default=True, help_text="Inactive keys are kept for the record but cannot be chosen."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label", "fingerprint"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.short_fingerprint})"
+
+    @property
+    def short_fingerprint(self) -> str:
+        return self.fingerprint[-16:]
+
+    @property
+    def grouped_fingerprint(self) -> str:
+        return " ".join(self.fingerprint[i : i + 4] for i in range(0, len(self.fingerprint), 4))
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+
+class ExportProfile(models.Model):
+    """One forum target: format, dialect, length limit, link/image policy, frame, signing."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    format = models.CharField(max_length=20, choices=ExportFormat.choices)
+    dialect = models.CharField(max_length=20, choices=Dialect.choices, blank=True)
+    max_length = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(500), MaxValueValidator(1_000_000)],
+        help_text="Characters per forum post, header and footer included; empty: no limit.",
+    )
+    link_policy = models.CharField(
+        max_length=20, choices=LinkPolicy.choices, default=LinkPolicy.KEEP
+    )
+    image_policy = models.CharField(
+        max_length=10, choices=ImagePolicy.choices, default=ImagePolicy.LINK
+    )
+    tor = models.BooleanField(
+        default=False, help_text="A Tor forum: our links go to the onion site, no clear-net links."
+    )
+    header_template = models.TextField(blank=True)
+    footer_template = models.TextField(blank=True)
+    sign = models.BooleanField(default=False, help_text="PGP clear-sign every part.")
+    signing_key = models.ForeignKey(
+        SigningKey, null=True, blank=True, on_delete=models.PROTECT, related_name="profiles"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("export_final", "Can export published posts as final (and record reposts)"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        dialects = DIALECTS.get(self.format, ("",))
+        if dialects == ("",) and self.dialect:
+            errors.setdefault("dialect", []).append(ERROR_NO_DIALECT.format(format=self.format))
+        elif dialects != ("",) and self.dialect not in dialects:
+            errors.setdefault("dialect", []).append(
+                ERROR_DIALECT.format(
+                    format=self.format, dialect=self.dialect, choices=", ".join(dialects)
+                )
+            )
+        for field in ("header_template", "footer_template"):
+            template = getattr(self, field)
+            try:
+                validate_template(template)
+            except TemplateError as error:
+                errors.setdefault(field, []).append(str(error))
+                continue
+            if self.tor and "{url}" in template:
+                label = field.replace("_template", "")
+                errors.setdefault(field, []).append(ERROR_TOR_URL.format(field=label))
+        if self.tor and self.link_policy != LinkPolicy.ONION_INTERNAL:
+            errors.setdefault("link_policy", []).append(ERROR_TOR_LINKS)
+        if self.sign and self.signing_key_id is None:
+            errors.setdefault("signing_key", []).append(ERROR_SIGN_WITHOUT_KEY)
+        if errors:
+            raise ValidationError(errors)
+
+
+class RepostQuerySet(models.QuerySet["Repost"]):
+    def open(self) -> RepostQuerySet:
+        """Reposts nobody has replaced or answered with a withdrawal notice yet."""
+        return self.filter(superseded_by__isnull=True, notice_posted_on__isnull=True)
+
+    def outdated(self) -> RepostQuerySet:
+        """Open reposts whose revision is no longer the published text of their post."""
+        return self.open().filter(
+            Q(post__published_revision__isnull=True)
+            | Q(post__state__in=[PostState.WITHDRAWN, PostState.ARCHIVED])
+            | ~Q(revision=F("post__published_revision"))
+        )
+
+
+class Repost(models.Model):
+    """Revision N of a post was pasted with profile P at a place, on a date."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reposts")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="reposts")
+    profile = models.ForeignKey(ExportProfile, on_delete=models.PROTECT, related_name="reposts")
+    where = models.CharField(
+        max_length=500, help_text="The thread's URL, or the forum's name if it has no URL."
+    )
+    posted_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reposts_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    # Closing an outdated repost: either the replacement was posted (a newer Repost), or, for a
+    # withdrawn post, the withdrawal notice was posted on a date.
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
+    notice_posted_on = models.DateField(null=True, blank=True)
+
+    objects = RepostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_on", "-pk"]
+        indexes = [models.Index(fields=["post", "revision"])]
+
+    def __str__(self) -> str:
+        return f"{self.post.slug} r{self.revision.number} at {self.where}"
+
+    @property
+    def where_is_url(self) -> bool:
+        return self.where.startswith(("http://", "https://"))
