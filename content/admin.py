@@ -6,17 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from content.models import (
     AuditEvent,
+    ExportProfile,
     Language,
     Notification,
     Post,
+    Repost,
     Review,
     ReviewPolicy,
     Revision,
+    SigningKey,
     Tag,
+    record_event,
 )
 
 
@@ -67,6 +72,55 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     list_select_related = ["actor", "post", "revision"]
     date_hierarchy = "created_at"
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+
+@admin.register(ExportProfile)
+class ExportProfileAdmin(admin.ModelAdmin):
+    """Editors manage forum profiles here; the model's clean() checks dialects, templates,
+    Tor link rules and signing. Every change is written to the audit log."""
+
+    list_display = [
+        "name", "format", "dialect", "max_length", "tor", "sign", "signing_key", "active",
+    ]  # fmt: skip
+    list_filter = ["format", "tor", "sign", "active"]
+    list_select_related = ["signing_key"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "signing_key":
+            kwargs["queryset"] = SigningKey.objects.filter(active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: ExportProfile, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record_event(
+                action=AuditEvent.Action.EXPORT_PROFILE_CHANGED,
+                actor=request.user,
+                profile=obj.slug,
+                created=not change,
+                fields=sorted(form.changed_data),
+            )
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    """Keys are imported or generated on the studio's key page, which talks to gpg."""
+
+    list_display = ["label", "fingerprint", "expires", "active", "added_by", "added_at"]
+    list_select_related = ["added_by"]
+
+
+@admin.register(Repost)
+class RepostAdmin(ReadOnlyAdmin):
+    list_display = ["post", "revision", "profile", "where", "posted_on", "recorded_by"]
+    list_filter = ["profile"]
+    list_select_related = ["post", "revision", "profile", "recorded_by"]
+    search_fields = ["where", "post__slug"]
 
 
 @admin.register(ReviewPolicy)

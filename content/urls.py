@@ -1,6 +1,6 @@
 from django.urls import path
 
-from content.views import author, editor, review
+from content.views import author, editor, exports, review
 
 app_name = "content"
 
@@ -23,6 +23,17 @@ urlpatterns = [
     path("posts/<int:pk>/timeline/", review.post_timeline, name="post_timeline"),
     path("audit/", review.audit_log, name="audit_log"),
     path("notifications/", review.notification_list, name="notifications"),
+    # Exports, the repost register and signing keys (content/views/exports.py).
+    path("posts/<int:pk>/export/", exports.post_export, name="post_export"),
+    path("posts/<int:pk>/reposts/", exports.post_reposts, name="post_reposts"),
+    path("reposts/outdated/", exports.outdated_reposts, name="outdated_reposts"),
+    path("reposts/<int:pk>/replacement/", exports.repost_replacement, name="repost_replacement"),
+    path("reposts/<int:pk>/close/", exports.repost_close, name="repost_close"),
+    path("keys/", exports.key_list, name="key_list"),
+    path("keys/import/", exports.key_import, name="key_import"),
+    path("keys/generate/", exports.key_generate, name="key_generate"),
+    path("keys/<int:pk>/toggle/", exports.key_toggle, name="key_toggle"),
+    path("keys/<int:pk>/public.asc", exports.key_public, name="key_public"),
     # Paths fixed by MARKDOWNX_URLS_PATH and MARKDOWNX_UPLOAD_URLS_PATH in settings.
     path("markdown/preview/", editor.markdown_preview, name="markdown_preview"),
     path("markdown/upload/", editor.image_upload, name="image_upload"),

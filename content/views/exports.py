@@ -1,0 +1,333 @@
+"""Export screens: a post in a forum's format, the repost register, and the signing keys.
+
+Views fetch, guard and render; the rules (what may be final, signing, audit events) live in
+content.exports and content.signing_keys. Everything with an effect is a POST, CSRF-checked.
+Previews are for anyone on the team who can see the post; final exports and reposts need
+content.export_final (authors, editors); signing keys are for editors only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from content import exports, signing_keys
+from content.export_forms import (
+    FINAL,
+    PREVIEW,
+    ExportForm,
+    KeyGenerateForm,
+    KeyImportForm,
+    NoticePostedForm,
+    PostedForm,
+    RepostForm,
+)
+from content.exporters import ExportError, SigningError
+from content.models import ExportProfile, Post, PostState, Repost, SigningKey
+
+ERROR_FINAL_PERMISSION = "You may export previews only; final exports are for authors and editors."
+
+
+def _post(request: HttpRequest, pk: int) -> Post:
+    posts = Post.objects.visible_to(request.user).select_related(
+        "language", "latest_revision", "published_revision"
+    )
+    return get_object_or_404(posts, pk=pk)
+
+
+def _can_final(request: HttpRequest) -> bool:
+    return request.user.has_perm("content.export_final")
+
+
+def _download(outcome: exports.Outcome) -> HttpResponse:
+    name, data, content_type = outcome.download()
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def post_export(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post(request, pk)
+    blocker = exports.final_blocker(post)
+    can_final = _can_final(request) and not blocker
+    initial = {"version": FINAL if can_final else PREVIEW}
+    form = ExportForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {
+        "post": post,
+        "form": form,
+        "blocker": blocker,
+        "can_final": can_final,
+        "may_final": _can_final(request),
+    }
+    if request.method != "POST":
+        return render(request, "content/exports/export.html", context)
+    if not form.is_valid():
+        return render(request, "content/exports/export.html", context, status=400)
+    final = form.cleaned_data["version"] == FINAL
+    if final and not _can_final(request):
+        raise PermissionDenied(ERROR_FINAL_PERMISSION)
+    try:
+        outcome = exports.export_post(
+            post=post, profile=form.cleaned_data["profile"], actor=request.user, final=final
+        )
+    except (ExportError, SigningError) as error:
+        context["error"] = str(error)
+        return render(request, "content/exports/export.html", context, status=400)
+    if "download" in request.POST:
+        return _download(outcome)
+    return render(request, "content/exports/export.html", context | {"outcome": outcome})
+
+
+# --- The repost register ------------------------------------------------------------------------
+
+
+@login_required
+def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post(request, pk)
+    blocker = exports.final_blocker(post)
+    form = RepostForm(request.POST or None, initial={"posted_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("content.add_repost") or not _can_final(request):
+            raise PermissionDenied("You may not record reposts.")
+        if form.is_valid():
+            try:
+                repost = exports.record_repost(
+                    post=post,
+                    profile=form.cleaned_data["profile"],
+                    actor=request.user,
+                    where=form.cleaned_data["where"],
+                    posted_on=form.cleaned_data["posted_on"],
+                )
+            except ExportError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Recorded: revision {repost.revision.number} posted at {repost.where}.",
+                )
+                return redirect("content:post_reposts", pk=post.pk)
+        status = 400
+    reposts = post.reposts.select_related("revision", "profile", "recorded_by")
+    outdated = set(post.reposts.outdated().values_list("pk", flat=True))
+    return render(
+        request,
+        "content/exports/post_reposts.html",
+        {
+            "post": post,
+            "form": form,
+            "blocker": blocker,
+            "can_record": _can_final(request) and request.user.has_perm("content.add_repost"),
+            "reposts": reposts,
+            "outdated": outdated,
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("content.view_repost", raise_exception=True)
+def outdated_reposts(request: HttpRequest) -> HttpResponse:
+    visible = Post.objects.visible_to(request.user)
+    reposts = exports.outdated_reposts().filter(post__in=visible)
+    return render(
+        request,
+        "content/exports/outdated.html",
+        {"reposts": reposts, "can_replace": _can_final(request)},
+    )
+
+
+def _repost(request: HttpRequest, pk: int) -> Repost:
+    if not _can_final(request):
+        raise PermissionDenied(ERROR_FINAL_PERMISSION)
+    visible = Post.objects.visible_to(request.user)
+    queryset = Repost.objects.select_related(
+        "post", "post__language", "post__published_revision", "revision", "profile"
+    )
+    return get_object_or_404(queryset.filter(post__in=visible), pk=pk)
+
+
+def _withdrawn(repost: Repost) -> bool:
+    return repost.post.state in {PostState.WITHDRAWN, PostState.ARCHIVED}
+
+
+@login_required
+@require_POST
+def repost_replacement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ready-made replacement (or withdrawal notice) for an outdated repost, audited."""
+    repost = _repost(request, pk)
+    context: dict[str, Any] = {"repost": repost, "withdrawn": _withdrawn(repost)}
+    if not Repost.objects.outdated().filter(pk=repost.pk).exists():
+        context["error"] = exports.ERROR_NOT_OUTDATED
+        return render(request, "content/exports/replacement.html", context, status=400)
+    try:
+        if context["withdrawn"]:
+            outcome = exports.withdrawal_notice(repost=repost, actor=request.user)
+        else:
+            outcome = exports.export_post(
+                post=repost.post, profile=repost.profile, actor=request.user, final=True
+            )
+    except (ExportError, SigningError) as error:
+        context["error"] = str(error)
+        return render(request, "content/exports/replacement.html", context, status=400)
+    if "download" in request.POST:
+        return _download(outcome)
+    context |= {
+        "outcome": outcome,
+        "form": NoticePostedForm(initial={"posted_on": timezone.localdate()})
+        if context["withdrawn"]
+        else PostedForm(initial={"where": repost.where, "posted_on": timezone.localdate()}),
+    }
+    return render(request, "content/exports/replacement.html", context)
+
+
+@login_required
+@require_POST
+def repost_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the replacement (or the withdrawal notice) was posted."""
+    repost = _repost(request, pk)
+    withdrawn = _withdrawn(repost)
+    form = NoticePostedForm(request.POST) if withdrawn else PostedForm(request.POST)
+    if form.is_valid():
+        try:
+            if withdrawn:
+                exports.record_notice_posted(
+                    repost=repost, actor=request.user, posted_on=form.cleaned_data["posted_on"]
+                )
+            else:
+                exports.record_repost(
+                    post=repost.post,
+                    profile=repost.profile,
+                    actor=request.user,
+                    where=form.cleaned_data["where"],
+                    posted_on=form.cleaned_data["posted_on"],
+                    replaces=repost,
+                )
+        except ExportError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Recorded; the repost at {repost.where} is up to date.")
+            return redirect("content:outdated_reposts")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("content:outdated_reposts")
+
+
+# --- Signing keys (editors) ---------------------------------------------------------------------
+
+
+def _keys_page(
+    request: HttpRequest,
+    *,
+    import_form: KeyImportForm | None = None,
+    generate_form: KeyGenerateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    keys = list(SigningKey.objects.select_related("added_by"))
+    try:
+        present = signing_keys.in_key_store(keys)
+        store_error = ""
+    except (OSError, ValueError) as error:  # a broken key store must not hide the page
+        present, store_error = set(), f"The key store could not be read: {error}"
+    return render(
+        request,
+        "content/exports/keys.html",
+        {
+            "keys": keys,
+            "present": present,
+            "store_error": store_error,
+            "profiles": ExportProfile.objects.filter(sign=True).select_related("signing_key"),
+            "import_form": import_form or KeyImportForm(),
+            "generate_form": generate_form or KeyGenerateForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("content.view_signingkey", raise_exception=True)
+def key_list(request: HttpRequest) -> HttpResponse:
+    return _keys_page(request)
+
+
+@login_required
+@permission_required("content.add_signingkey", raise_exception=True)
+@require_POST
+def key_import(request: HttpRequest) -> HttpResponse:
+    form = KeyImportForm(request.POST)
+    if form.is_valid():
+        try:
+            key = signing_keys.import_signing_key(
+                armored=form.cleaned_data["armored"],
+                label=form.cleaned_data["label"],
+                actor=request.user,
+            )
+        except SigningError as error:
+            form.add_error("armored", str(error))
+        else:
+            messages.success(request, f"Imported {key}; fingerprint {key.grouped_fingerprint}.")
+            return redirect("content:key_list")
+    # Never echo a pasted secret key back into the page.
+    form.data = form.data.copy()
+    form.data["armored"] = ""
+    return _keys_page(request, import_form=form, status=400)
+
+
+@login_required
+@permission_required("content.add_signingkey", raise_exception=True)
+@require_POST
+def key_generate(request: HttpRequest) -> HttpResponse:
+    form = KeyGenerateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            key = signing_keys.generate_signing_key(
+                name=data["name"],
+                email=data["email"],
+                label=data["label"],
+                expire=data["expire"],
+                actor=request.user,
+            )
+        except SigningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Generated {key}; fingerprint {key.grouped_fingerprint}.")
+            return redirect("content:key_list")
+    return _keys_page(request, generate_form=form, status=400)
+
+
+@login_required
+@permission_required("content.change_signingkey", raise_exception=True)
+@require_POST
+def key_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    key = get_object_or_404(SigningKey, pk=pk)
+    key.active = not key.active
+    key.save(update_fields=["active"])
+    state = "can be chosen again" if key.active else "is switched off"
+    messages.success(request, f"{key} {state}.")
+    return redirect("content:key_list")
+
+
+@login_required
+@permission_required("content.view_signingkey", raise_exception=True)
+def key_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PUBLIC key, armored, for readers who verify signatures. Never the secret key."""
+    key = get_object_or_404(SigningKey, pk=pk)
+    try:
+        armored = signing_keys.public_key(key)
+    except SigningError as error:
+        messages.error(request, str(error))
+        return redirect("content:key_list")
+    response = HttpResponse(armored, content_type="application/pgp-keys")
+    response["Content-Disposition"] = f'attachment; filename="{key.fingerprint}.asc"'
+    return response
