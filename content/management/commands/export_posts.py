@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from content import exports
+from content.exporters import ExportError, SigningError
+from content.management.commands.export_post import find_profile
+from content.models import Post
+
+
+class Command(BaseCommand):
+    help = "Write every published post in an export profile's format into a directory."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--profile", required=True, help="The export profile's slug.")
+        parser.add_argument("--out", required=True, type=Path, help="Directory to write into.")
+
+    def handle(self, *args: Any, profile: str, out: Path, **options: Any) -> None:
+        chosen = find_profile(profile)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"Cannot create the directory {out}: {error}") from error
+        posts = list(
+            Post.objects.published()
+            .select_related("language", "published_revision")
+            .order_by("language__code", "slug")
+        )
+        written, skipped = 0, []
+        for post in tqdm(posts, desc=f"Exporting ({chosen.slug})", unit="post", file=self.stderr):
+            try:
+                outcome = exports.export_post(post=post, profile=chosen, actor=None, final=True)
+            except exports.NotExportable as error:
+                skipped.append(f"{post.language.code}/{post.slug}: {error}")
+                continue
+            except (ExportError, SigningError) as error:
+                raise CommandError(f"{post.language.code}/{post.slug}: {error}") from error
+            name, data, _content_type = outcome.download()
+            (out / f"{post.language.code}-{name}").write_bytes(data)
+            written += 1
+        for line in skipped:
+            self.stderr.write(f"skipped {line}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Wrote {written} post(s) to {out}; skipped {len(skipped)}.")
+        )
