@@ -5,10 +5,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="content:dashboard"), name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -17,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("studio/", include("content.urls")),
     path("admin/", admin.site.urls),
+    # The public site last: its /<lang>/<slug>/ pattern must not shadow the paths above.
+    path("", include("content.public_urls")),
 ]
 
 if settings.DEBUG:

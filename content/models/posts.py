@@ -207,6 +207,10 @@ class Post(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("content:post_detail", args=[self.pk])
 
+    def get_public_url(self) -> str:
+        """The address on the public site (shown there only while published)."""
+        return reverse("public:post", args=[self.language.code, self.slug])
+
     @property
     def title(self) -> str:
         return self.latest_revision.title if self.latest_revision_id else self.slug

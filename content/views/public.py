@@ -1,0 +1,68 @@
+"""The public, read-only site: published posts only, no staff identities, nothing third-party.
+
+It serves the HTML stored with each revision (rendered once, when it was written) and works
+without JavaScript, so it can also be served as an onion service.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from content.models import Language, Post, PostQuerySet, PostState, Review
+
+
+def _published() -> PostQuerySet:
+    return Post.objects.published().select_related("language", "published_revision")
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    languages = (
+        Language.objects.filter(posts__in=Post.objects.published()).distinct().order_by("name")
+    )
+    code = request.GET.get("lang", "")
+    posts = _published().order_by("-published_at")
+    if code:
+        posts = posts.filter(language__code=code)
+    return render(
+        request,
+        "content/public/index.html",
+        {"posts": posts, "languages": languages, "current": code},
+    )
+
+
+def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
+    post = get_object_or_404(
+        Post.objects.select_related("language", "published_revision"),
+        language__code=lang,
+        slug=slug,
+    )
+    if post.published_revision_id is None or post.state in {
+        PostState.WITHDRAWN,
+        PostState.ARCHIVED,
+    }:
+        # A reader following an old forum link must learn the text is no longer valid.
+        status = 410 if post.state in {PostState.WITHDRAWN, PostState.ARCHIVED} else 404
+        return render(request, "content/public/gone.html", {"post": post}, status=status)
+    revision = post.published_revision
+    approvals = Review.objects.filter(
+        revision=revision, decision=Review.Decision.APPROVE, content_hash=revision.content_hash
+    ).aggregate(n=Count("reviewer", distinct=True))["n"]
+    translations = (
+        _published()
+        .filter(translation_group=post.translation_group)
+        .exclude(pk=post.pk)
+        .order_by("language__code")
+    )
+    return render(
+        request,
+        "content/public/post.html",
+        {
+            "post": post,
+            "revision": revision,
+            "approvals": approvals,
+            "translations": translations,
+            "tags": revision.tags.all(),
+        },
+    )
