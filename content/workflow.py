@@ -93,6 +93,13 @@ def _save(post: Post, *fields: str) -> None:
     post.save(update_fields=list(fields))
 
 
+def _take_offline(post: Post, state: str, note: str) -> None:
+    """Off the public site at once; the revisions and reviews stay in the history."""
+    post.published_revision, post.review_due = None, None
+    post.state, post.state_note = state, note.strip()[:1000]
+    _save(post, "published_revision", "review_due", "state", "state_note")
+
+
 def _policy(post: Post) -> ReviewPolicy:
     return ReviewPolicy.for_kind(post.kind)
 
@@ -348,9 +355,7 @@ def withdraw(*, post: Post, actor: Any, reason: str) -> Post:
     if not reason.strip():
         raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
     withdrawn = post.published_revision
-    post.published_revision, post.review_due = None, None
-    post.state, post.state_note = S.WITHDRAWN, reason.strip()[:1000]
-    _save(post, "published_revision", "review_due", "state", "state_note")
+    _take_offline(post, S.WITHDRAWN, reason)
     record_event(
         action=AuditEvent.Action.WITHDRAWN,
         actor=actor,
@@ -373,9 +378,7 @@ def archive(*, post: Post, actor: Any, note: str = "") -> Post:
     _check_state(post, "archive")
     _require(actor.has_perm("content.withdraw_post"), "archive")
     was_published = post.published_revision
-    post.published_revision, post.review_due = None, None
-    post.state, post.state_note = S.ARCHIVED, note.strip()[:1000]
-    _save(post, "published_revision", "review_due", "state", "state_note")
+    _take_offline(post, S.ARCHIVED, note)
     record_event(
         action=AuditEvent.Action.ARCHIVED,
         actor=actor,

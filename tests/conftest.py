@@ -81,6 +81,21 @@ def post(author: Any, english: Language) -> Post:
 
 
 @pytest.fixture
+def assert_constant_queries(django_assert_max_num_queries: Any) -> Callable[..., Any]:
+    """Load a list page with a few rows, add more rows, and check it ran no more queries."""
+
+    def check(load: Callable[[], Any], add_rows: Callable[[int], None], ceiling: int = 20) -> Any:
+        add_rows(2)
+        with django_assert_max_num_queries(ceiling) as few:
+            load()
+        add_rows(10)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            return load()
+
+    return check
+
+
+@pytest.fixture
 def author_client(client: Any, author: Any) -> Any:
     client.force_login(author)
     return client
