@@ -96,7 +96,7 @@ def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
 
 def public_urls(post: Post) -> tuple[str, str]:
     """The post's canonical clear-net and onion addresses on the public site ("" if unset)."""
-    path = f"/{post.language.code}/{post.slug}/"
+    path = post.get_public_url()
     clear = settings.PUBLIC_SITE_URL.rstrip("/")
     onion = settings.PUBLIC_ONION_URL.rstrip("/")
     return (clear + path if clear else "", onion + path if onion else "")

@@ -59,9 +59,7 @@ def test_the_export_page_offers_profiles_and_the_final_text_to_an_author(
 def test_an_author_sees_a_final_export_in_boxes_with_copy_buttons_and_it_is_audited(
     author_client, published, author
 ) -> None:
-    response = author_client.post(
-        export_url(published), {"profile": "xenforo", "version": "final"}
-    )
+    response = author_client.post(export_url(published), {"profile": "xenforo", "version": "final"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Final export of revision 1" in page
@@ -389,9 +387,7 @@ def tempfile_home() -> str:
     ],
 )  # fmt: skip
 def test_a_bad_key_import_is_refused_with_a_message(editor_client, armored, message) -> None:
-    response = editor_client.post(
-        reverse("content:key_import"), {"label": "X", "armored": armored}
-    )
+    response = editor_client.post(reverse("content:key_import"), {"label": "X", "armored": armored})
     assert response.status_code == 400 and message in response.content.decode()
     assert not SigningKey.objects.exists()
 

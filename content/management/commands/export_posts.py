@@ -31,7 +31,10 @@ class Command(BaseCommand):
             .order_by("language__code", "slug")
         )
         written, skipped = 0, []
-        for post in tqdm(posts, desc=f"Exporting ({chosen.slug})", unit="post", file=self.stderr):
+        # The raw stream: Django's OutputWrapper ends every write with a newline, which would
+        # print each redraw of the bar on a line of its own.
+        bar_file = getattr(self.stderr, "_out", self.stderr)
+        for post in tqdm(posts, desc=f"Exporting ({chosen.slug})", unit="post", file=bar_file):
             try:
                 outcome = exports.export_post(post=post, profile=chosen, actor=None, final=True)
             except exports.NotExportable as error:
