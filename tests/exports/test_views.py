@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import shutil
 import subprocess
 import zipfile
 
@@ -364,6 +365,7 @@ def test_an_editor_imports_an_armored_secret_key(editor_client, gpg_keys, tmp_pa
         armored = keystore(elsewhere).export_keys(fingerprint, secret=True, passphrase="")
     finally:
         subprocess.run(["gpgconf", "--homedir", elsewhere, "--kill", "all"], check=False)
+        shutil.rmtree(elsewhere, ignore_errors=True)
     response = editor_client.post(
         reverse("content:key_import"), {"label": "Imported", "armored": armored}
     )
