@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications, roles, workflow
-from content.models import Language, Post, PostKind
+from content import exports, notifications, roles, workflow
+from content.models import ExportProfile, Language, Post, PostKind
 from content.revisions import RevisionContent, Source, create_post, save_revision
 
 DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo accounts only
@@ -51,7 +51,8 @@ class DemoPost:
     translation_of: str = ""
     # What happens after the versions are written, through content.workflow:
     # "draft", "in_review", "changes_requested", "published", "published_newer_draft",
-    # "overdue", "withdrawn".
+    # "overdue", "withdrawn", or "republished" (first version published and reposted, then the
+    # later ones published, so the repost is outdated).
     workflow: str = "draft"
 
 
@@ -201,7 +202,7 @@ DEMO_POSTS = [
         kind=PostKind.DRUG_ALERT,
         slug="high-dose-mdma-pills-orange-tesla",
         author="anna",
-        workflow="published",
+        workflow="republished",
         versions=[
             (
                 "First draft",
@@ -362,6 +363,27 @@ def _publish(post: Post, users: dict[str, object], *, at: datetime.datetime | No
     workflow.publish(post=post, actor=post.created_by, revision_id=post.latest_revision_id, at=at)
 
 
+def _repost(post: Post, profile: str, where: str, days_ago: int) -> None:
+    exports.record_repost(
+        post=Post.objects.get(pk=post.pk),
+        profile=ExportProfile.objects.get(slug=profile),
+        actor=post.created_by,
+        where=where,
+        posted_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+    )
+
+
+def _republish(
+    post: Post, later: list[tuple[str, RevisionContent]], users: dict[str, object]
+) -> None:
+    """Publish the first version, repost it, then publish the later ones: the repost is outdated."""
+    _publish(post, users)
+    _repost(post, "dread", "Dread: /d/HarmReduction, thread “Orange Tesla pills”", days_ago=9)
+    for note, content in later:
+        _edit(post, post.created_by, content, note)
+    _publish(post, users)
+
+
 def _run_workflow(post: Post, plan: str, users: dict[str, object]) -> None:
     """Bring a demo post into the state `plan` names, through the real transitions."""
     if plan == "in_review":
@@ -398,6 +420,7 @@ def _run_workflow(post: Post, plan: str, users: dict[str, object]) -> None:
         _publish(post, users, at=timezone.now() - datetime.timedelta(days=400))
     elif plan == "withdrawn":
         _publish(post, users)
+        _repost(post, "phpbb-tor", "phpBB (Tor) forum: Harm reduction > Alerts", days_ago=3)
         workflow.withdraw(
             post=post,
             actor=users["eva"],
@@ -453,9 +476,12 @@ def _seed(password: str) -> SeedResult:
             change_note=first_note,
             translation_of=original,
         )
-        for note, content in later:
-            _edit(post, author, content, note)
-        _run_workflow(post, demo.workflow, users)
+        if demo.workflow == "republished":
+            _republish(post, later, users)
+        else:
+            for note, content in later:
+                _edit(post, author, content, note)
+            _run_workflow(post, demo.workflow, users)
         created += 1
     return SeedResult(
         users=[(username, role) for username, _, role in DEMO_USERS],

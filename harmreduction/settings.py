@@ -203,6 +203,8 @@ LOGGING = {
 # GNUPG_PASSPHRASE. Never put the key store in a directory the web server serves.
 GNUPG_HOME = Path(os.environ.get("GNUPG_HOME", BASE_DIR / "var" / "gnupg"))
 GNUPG_PASSPHRASE = os.environ.get("GNUPG_PASSPHRASE", "")
-# The public site's addresses, for canonical links in exports ("" leaves them out).
-PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "").rstrip("/")
+# The public site's addresses, for canonical links in exports. The clear-net one defaults to
+# this application's own address (it serves the public site too); the onion one, if any, must
+# be set ("" leaves it out).
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", STUDIO_BASE_URL).rstrip("/")
 PUBLIC_ONION_URL = os.environ.get("PUBLIC_ONION_URL", "").rstrip("/")

@@ -65,3 +65,25 @@ def test_a_migration_provides_dutch_french_and_english() -> None:
     from content.models import Language
 
     assert set(Language.objects.values_list("code", flat=True)) >= {"nl", "fr", "en"}
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_every_workflow_state_and_an_outdated_repost() -> None:
+    from content.exports import outdated_reposts
+
+    run()
+    labels = [post.status_label for post in Post.objects.with_revisions()]
+    for expected in (
+        "draft",
+        "in review: 0 of 1 approvals",
+        "changes requested: ",
+        "published",
+        "published, newer draft in review",
+        "published, review overdue",
+        "withdrawn: ",
+    ):
+        assert any(label.startswith(expected) for label in labels), expected
+    assert {r.post.slug for r in outdated_reposts()} == {
+        "high-dose-mdma-pills-orange-tesla",
+        "pmma-sold-as-ecstasy",
+    }
