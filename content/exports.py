@@ -34,6 +34,7 @@ from content.exporters import (
     SigningError,
     export,
 )
+from content.exporters.templates import template_placeholders
 from content.models import (
     AuditEvent,
     ExportProfile,
@@ -64,6 +65,12 @@ ERROR_NOT_OUTDATED = "This repost is up to date; there is nothing to replace."
 ERROR_NOT_WITHDRAWN = "This post is still published; post the replacement instead of a notice."
 ERROR_POSTED_IN_FUTURE = "The date posted cannot be in the future."
 ERROR_WHERE = "Say where it was posted: the thread's URL or the forum's name."
+ERROR_ADDRESS_NOT_SET = (
+    "The profile “{profile}” shows {{{placeholder}}}, but {setting} is not set, so readers "
+    "could not check the text. Set {setting} in the environment, or change the profile's "
+    "header and footer. Nothing was exported."
+)
+ADDRESS_SETTINGS = {"url": "PUBLIC_SITE_URL", "onion_url": "PUBLIC_ONION_URL"}
 
 WITHDRAWAL_TITLE = "Withdrawn: {title}"
 WITHDRAWAL_BODY = (
@@ -92,6 +99,20 @@ def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
     if post.review_due is not None and post.review_due < (today or timezone.localdate()):
         return ERROR_OVERDUE.format(title=title, due=post.review_due)
     return ""
+
+
+def check_addresses(profile: ExportProfile, document: ExportDocument) -> None:
+    """A final export must not lose the address readers use to check it."""
+    used = set(template_placeholders(profile.header_template))
+    used |= set(template_placeholders(profile.footer_template))
+    values = {"url": document.canonical_url, "onion_url": document.onion_url}
+    for placeholder, setting in ADDRESS_SETTINGS.items():
+        if placeholder in used and not values[placeholder]:
+            raise ExportError(
+                ERROR_ADDRESS_NOT_SET.format(
+                    profile=profile.name, placeholder=placeholder, setting=setting
+                )
+            )
 
 
 def public_urls(post: Post) -> tuple[str, str]:
@@ -235,6 +256,7 @@ def export_post(*, post: Post, profile: ExportProfile, actor: Any, final: bool) 
             raise NotExportable(blocker)
         revision = post.published_revision
         document = document_for(post, revision, final=True)
+        check_addresses(profile, document)
         result = export(document, settings_for(profile, final=True), signer=signer_for(profile))
         outcome = Outcome(post, revision, profile, result, final=True)
         _audit(outcome, actor)
@@ -259,6 +281,7 @@ def withdrawal_notice(*, repost: Repost, actor: Any) -> Outcome:
         onion_url=onion,
         is_final=True,
     )
+    check_addresses(profile, document)
     notice_settings = settings_for(profile, final=True)
     with transaction.atomic():
         result = export(document, notice_settings, signer=signer_for(profile))

@@ -21,6 +21,7 @@ MALFORMED_TEMPLATE = (
     "The template has an unmatched brace: {error}. Write {{{{ or }}}} for a literal brace."
 )
 NOT_PUBLISHED = "not published"
+ADDRESS_NOT_SET = "(address not configured)"
 
 
 class TemplateError(ExportError):
@@ -63,8 +64,8 @@ def template_values(document: ExportDocument) -> dict[str, str]:
         "published": document.published_on.isoformat() if document.published_on else NOT_PUBLISHED,
         "review_due": document.review_due.isoformat() if document.review_due else "",
         "hash": document.content_hash,
-        "url": document.canonical_url,
-        "onion_url": document.onion_url,
+        "url": document.canonical_url or ADDRESS_NOT_SET,
+        "onion_url": document.onion_url or ADDRESS_NOT_SET,
         "reviewers": reviewers_phrase(document.approvals),
     }
 
