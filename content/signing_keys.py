@@ -100,6 +100,20 @@ def generate_signing_key(
     return _record(info, label=label.strip(), actor=actor, how="generated")
 
 
+@transaction.atomic
+def set_key_active(*, key: SigningKey, actor: Any, active: bool) -> SigningKey:
+    """Switch a key off (profiles can no longer sign with it) or on again, audited."""
+    key.active = active
+    key.save(update_fields=["active"])
+    record_event(
+        action=AuditEvent.Action.SIGNING_KEY_CHANGED,
+        actor=actor,
+        fingerprint=key.fingerprint,
+        active=active,
+    )
+    return key
+
+
 def public_key(key: SigningKey) -> str:
     """The armored PUBLIC key, for readers who verify our signatures."""
     armored = keystore(_home()).export_keys(key.fingerprint, secret=False)

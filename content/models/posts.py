@@ -347,6 +347,7 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", "Exported"
         REPOST_RECORDED = "repost_recorded", "Repost recorded"
         SIGNING_KEY_ADDED = "signing_key_added", "Signing key added"
+        SIGNING_KEY_CHANGED = "signing_key_changed", "Signing key switched on or off"
         EXPORT_PROFILE_CHANGED = "export_profile_changed", "Export profile changed"
 
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -311,8 +311,7 @@ def key_generate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def key_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(SigningKey, pk=pk)
-    key.active = not key.active
-    key.save(update_fields=["active"])
+    key = signing_keys.set_key_active(key=key, actor=request.user, active=not key.active)
     state = "can be chosen again" if key.active else "is switched off"
     messages.success(request, f"{key} {state}.")
     return redirect("content:key_list")
