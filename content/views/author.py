@@ -94,6 +94,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _editable_post(request, pk)
     latest = post.latest_revision
     context: dict[str, object] = {"post": post}
+    if request.method != "POST" and post.state == PostState.ARCHIVED:
+        messages.error(request, workflow.ERROR_ARCHIVED)
+        return redirect(post)
     if request.method != "POST":
         form = RevisionForm(initial=_initial(latest))
         sources = SourceFormSet(initial=sources_initial(latest.sources), prefix=SOURCES_PREFIX)
@@ -114,8 +117,11 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except EditConflict as conflict:
         return _render_conflict(request, post, conflict, sources)
     except workflow.WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect(post)
+        # E.g. archived meanwhile: say so, and keep every character the author typed.
+        form.add_error(None, str(error))
+        return render(
+            request, "content/author/post_form.html", context | _forms(form, sources), status=409
+        )
     if revision is None:
         messages.info(request, "Nothing changed, so no new revision was written.")
     else:

@@ -314,3 +314,19 @@ def test_an_author_sees_only_their_posts_unless_asking_for_all(client, post, oth
     client.force_login(other_author)
     assert post.title.encode() not in client.get(reverse("content:dashboard")).content
     assert post.title.encode() in client.get(reverse("content:dashboard"), {"show": "all"}).content
+
+
+def test_a_post_archived_while_being_edited_refuses_the_save_but_keeps_the_text(
+    client, post, author, editor
+) -> None:
+    from content import workflow
+
+    data = form_data(post, body="Words typed before the archive.")
+    workflow.archive(post=post, actor=editor)
+    client.force_login(author)
+    response = client.post(reverse("content:post_edit", args=[post.pk]), data)
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "archived" in text and "Words typed before the archive." in text
+    assert post.revisions.count() == 1
+    assert client.get(reverse("content:post_edit", args=[post.pk])).status_code == 302

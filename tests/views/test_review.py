@@ -272,3 +272,11 @@ def test_dashboard_shows_derived_statuses(author_client, post, reviewer):
     edit(post, post.created_by, title="Newer")
     page = author_client.get(reverse("content:dashboard")).content.decode()
     assert "published, newer draft" in page
+
+
+def test_a_damaged_review_form_says_so_and_records_nothing(client, reviewer, in_review):
+    client.force_login(reviewer)
+    response = client.post(review_url(in_review), {"decision": "approve", "revision_id": "x"})
+    assert response.status_code == 200
+    assert "damaged or is out of date" in response.content.decode()
+    assert not Review.objects.exists()
