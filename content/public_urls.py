@@ -1,12 +1,18 @@
 from django.urls import path
 
 from content.feeds import LanguageFeed
-from content.views import public
+from content.views import public, trust, verify
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.index, name="index"),
+    # Reader trust: our public key, signed canary and mirror list, and the verify page.
+    path("pgp.txt", trust.pgp_txt, name="pgp_txt"),
+    path("pgp/", trust.pgp_page, name="pgp"),
+    path("canary.txt", trust.canary_txt, name="canary_txt"),
+    path("mirrors.txt", trust.mirrors_txt, name="mirrors_txt"),
+    path("verify/", verify.verify_page, name="verify"),
     path("<slug:lang>/feed/", LanguageFeed(), name="feed"),
     path("<slug:lang>/<slug:slug>/", public.post_page, name="post"),
 ]
