@@ -63,6 +63,12 @@ class ExportDocument:
     canonical_url: str = ""
     onion_url: str = ""
     is_final: bool = False
+    # What a signed part names so a reader can look it up: "<language>/<slug>", our verify page
+    # and public key (paths on the public site), and a status for notices ("withdrawn").
+    slug: str = ""
+    verify_path: str = "/verify/"
+    key_path: str = "/pgp.txt"
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,12 +145,25 @@ class Exporter(ABC):
         """Literal text (may have several lines) as one block of this format."""
         return text
 
+    def reference_marker(self, number: int) -> str:
+        """How the policies' reference marker "[n]" reads in this format's text."""
+        return f"[{number}]"
+
     def references(self, refs: Sequence[tuple[int, str]]) -> str:
         """The numbered list of link targets cited in one part."""
         return "\n".join(f"[{number}] {url}" for number, url in refs)
 
-    def wrap_signed(self, signed: str) -> str:
-        """What to paste for a clear-signed part; formats that reflow text override this."""
+    # Formats a forum renders (BBCode, forum Markdown) sign a plain-text copy of each part and
+    # show it in a code block under the formatted text: what a reader copies out of the
+    # rendered post is then exactly the signed text. Plain text and HTML sign the part itself.
+    signs_copy = False
+
+    def signable(self, text: str) -> str:
+        """The signed copy as it must be signed to survive this format's code block unchanged."""
+        return text
+
+    def signed_block(self, signed: str) -> str:
+        """A clear-signed copy as this format shows it verbatim (a code block)."""
         return signed
 
     def splitter(self):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ STRIKE_FALLBACK = "~~"
 TAG_PATTERN = re.compile(r"\[(?P<slash>/?)(?P<name>[a-zA-Z]+|\*)(?:[= ][^\]\n]*)?\]")
 UNSAFE_IN_URL = {"[": "%5B", "]": "%5D", "\n": "", "\r": "", '"': "%22"}
 NOT_RENDERABLE = "The {format} exporter cannot render a {type!r} token."
+_CODE_CLOSE = re.compile(r"\[\s*/\s*(?=code\b)", re.IGNORECASE)
 
 
 class BBCodeExporter(Exporter):
@@ -37,8 +38,22 @@ class BBCodeExporter(Exporter):
         escaped = self.text(text)
         return f"[b]{escaped}[/b]" if strong else escaped
 
+    def reference_marker(self, number: int) -> str:
+        return self.text(f"[{number}]")
+
     def references(self, refs: Sequence[tuple[int, str]]) -> str:
         return "\n".join(self.text(f"[{n}] {url}") for n, url in refs)
+
+    signs_copy = True
+
+    def signable(self, text: str) -> str:
+        # Inside [code] nothing is parsed except its own closing tag (some parsers even accept
+        # "[/ code]"); the signed text must hold none, so its bracket is written full-width
+        # ("\uff3b/code]"): visible, never a tag, signed and shown that way.
+        return _CODE_CLOSE.sub("\uff3b/", text)
+
+    def signed_block(self, signed: str) -> str:
+        return f"[code]\n{signed.rstrip(chr(10))}\n[/code]"
 
     def splitter(self) -> TagScanner:
         return TagScanner(

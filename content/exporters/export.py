@@ -24,7 +24,8 @@ from content.exporters.html import HtmlExporter
 from content.exporters.plaintext import PlainTextExporter
 from content.exporters.policies import LinkRules, References, apply_policies
 from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
-from content.exporters.splitting import Block, Piece, join_chunk, pack
+from content.exporters.signed_copy import SignedTextExporter, attestation, intro
+from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
 from content.exporters.templates import render_template
 from content.markdown import parse
 
@@ -43,6 +44,8 @@ SIGNED_TOO_LONG = (
 )
 _SIGNING_ATTEMPTS = 8
 
+Sign = Callable[[str], str]
+
 
 def export(
     document: ExportDocument, settings: ExportSettings, *, signer: Signer | None = None
@@ -51,39 +54,52 @@ def export(
         raise SigningError(DRAFT_NEVER_SIGNED)
     if settings.sign and signer is None:
         raise ExportError(SIGNER_REQUIRED)
-    exporter = EXPORTERS[settings.format](settings)
+    exporter = _exporter(settings)
+    copier = SignedTextExporter(settings) if settings.sign and exporter.signs_copy else None
     refs = References()
-    blocks = document_blocks(document, settings, exporter, refs)
-    frame = Frame.build(document, settings, exporter, refs)
+    blocks = document_blocks(document, settings, exporter, refs, copier=copier)
+    frame = Frame.build(document, settings, exporter, refs, copier=copier)
     if not settings.sign or signer is None:
         chunks = _split(blocks, frame, settings.max_length, reserve=0)
-        return _result(exporter, frame, chunks, signed=False)
-    reserve = len(exporter.wrap_signed(signer.sign("x\n"))) - len("x\n")
+        return _result(exporter, chunks, frame.parts(chunks), signed=False)
+    reserve = len(signer.sign("x\n")) - len("x\n")
     for _attempt in range(_SIGNING_ATTEMPTS):
         chunks = _split(blocks, frame, settings.max_length, reserve=reserve)
-        texts = frame.parts(chunks)
-        signed = [exporter.wrap_signed(signer.sign(text)) for text in texts]
+        signed = frame.parts(chunks, sign=signer.sign)
         excess = max(len(s) for s in signed) - (settings.max_length or len(max(signed, key=len)))
         if excess <= 0:
-            bodies = [join_chunk(c, exporter.block_separator) for c in chunks]
-            return ExportResult(signed, exporter.content_type, exporter.extension, True, bodies)
+            return _result(exporter, chunks, signed, signed=True)
         reserve += excess
     raise ExportError(SIGNED_TOO_LONG.format(limit=settings.max_length))
 
 
+def _exporter(settings: ExportSettings) -> Exporter:
+    # A signed plain-text export is itself the signed copy: it uses the copy's line style.
+    if settings.sign and settings.format == "plaintext":
+        return SignedTextExporter(settings)
+    return EXPORTERS[settings.format](settings)
+
+
 def _result(
-    exporter: Exporter, frame: Frame, chunks: list[list[Piece]], *, signed: bool
+    exporter: Exporter, chunks: list[list[Piece]], parts: list[str], *, signed: bool
 ) -> ExportResult:
     bodies = [join_chunk(c, exporter.block_separator) for c in chunks]
-    return ExportResult(
-        frame.parts(chunks), exporter.content_type, exporter.extension, signed, bodies
-    )
+    return ExportResult(parts, exporter.content_type, exporter.extension, signed, bodies)
 
 
 def document_blocks(
-    document: ExportDocument, settings: ExportSettings, exporter: Exporter, refs: References
+    document: ExportDocument,
+    settings: ExportSettings,
+    exporter: Exporter,
+    refs: References,
+    *,
+    copier: Exporter | None = None,
 ) -> list[Block]:
-    """Title, summary, body and sources as rendered top-level blocks, with their references."""
+    """Title, summary, body and sources as rendered top-level blocks, with their references.
+
+    With a `copier` each block also carries its plain-text copy, rendered from the very same
+    tokens (after the same link and image policies), for the signed copy of each part.
+    """
     rules = LinkRules.build(settings, document, refs)
     blocks = []
     for markdown in (_head_markdown(document), document.body, _sources_markdown(document)):
@@ -91,8 +107,12 @@ def document_blocks(
             continue
         tokens = apply_policies(parse(markdown), rules, image_policy=settings.image_policy)
         for group in top_level_groups(tokens):
-            for text in exporter.render_blocks(group):
-                blocks.append(Block(text, refs.take_used()))
+            texts = exporter.render_blocks(group)
+            copies = copier.render_blocks(group) if copier else []
+            used = refs.take_used()
+            for index, text in enumerate(texts):
+                copy = "\n\n".join(copies) if copier and index == len(texts) - 1 else ""
+                blocks.append(Block(text, used, copy))
     return blocks
 
 
@@ -121,13 +141,17 @@ def _sources_markdown(document: ExportDocument) -> str:
 
 @dataclass(frozen=True)
 class Frame:
-    """What surrounds the content in every part: banner, header, marker, references, footer."""
+    """What surrounds the content in every part: banner, header, marker, references, footer,
+    and on signing profiles the signed copy with its attestation."""
 
     exporter: Exporter
     banner: str
     header: str
     footer: str
     refs: References
+    document: ExportDocument
+    settings: ExportSettings
+    copier: Exporter | None = None
 
     @classmethod
     def build(
@@ -136,6 +160,8 @@ class Frame:
         settings: ExportSettings,
         exporter: Exporter,
         refs: References,
+        *,
+        copier: Exporter | None = None,
     ) -> Frame:
         def block(template: str) -> str:
             text = render_template(template, document) if template.strip() else ""
@@ -143,7 +169,14 @@ class Frame:
 
         banner = "" if document.is_final else exporter.plain(DRAFT_BANNER, strong=True)
         return cls(
-            exporter, banner, block(settings.header_template), block(settings.footer_template), refs
+            exporter,
+            banner,
+            block(settings.header_template),
+            block(settings.footer_template),
+            refs,
+            document,
+            settings,
+            copier,
         )
 
     def compose(self, body: str, marker: str, numbers: Sequence[int]) -> str:
@@ -152,20 +185,48 @@ class Frame:
         sections = [self.banner, self.header, marker_block, body, refs, self.footer]
         return self.exporter.block_separator.join(s for s in sections if s)
 
-    def parts(self, chunks: list[list[Piece]]) -> list[str]:
+    def part(
+        self, chunk: Sequence[Piece], index: int, total: int, sign: Sign | None = None
+    ) -> str:
+        marker = f"({index}/{total})" if total > 1 else ""
+        numbers = _numbers(chunk)
+        body = join_chunk(chunk, self.exporter.block_separator)
+        formatted = self.compose(body, marker, numbers)
+        if sign is None:
+            return formatted
+        proof = attestation(self.document, self.settings, part=index, total=total)
+        if self.copier is None:  # plain text and HTML: the part itself is signed
+            return sign(formatted + self.exporter.block_separator + self.exporter.plain(proof))
+        refs = self.copier.references(self.refs.urls(numbers)) if numbers else ""
+        copy = COPY_SEPARATOR.join(s for s in (join_copy(chunk), refs, proof) if s)
+        signed = sign(self.exporter.signable(copy))
+        lead = self.exporter.plain(intro(self.document, self.settings))
+        return self.exporter.block_separator.join(
+            [formatted, lead, self.exporter.signed_block(signed)]
+        )
+
+    def parts(self, chunks: list[list[Piece]], *, sign: Sign | None = None) -> list[str]:
         total = len(chunks)
-        out = []
-        for index, chunk in enumerate(chunks, start=1):
-            marker = f"({index}/{total})" if total > 1 else ""
-            body = join_chunk(chunk, self.exporter.block_separator)
-            out.append(self.compose(body, marker, _numbers(chunk)))
-        return out
+        return [self.part(chunk, n, total, sign) for n, chunk in enumerate(chunks, start=1)]
 
     def overhead(self, marker: str, reserve: int) -> Callable[[frozenset[int]], int]:
+        signing = reserve > 0 or self.settings.sign
+
+        # A marker "(99/99)" stands for the widest part number of that many digits.
+        total = int(marker[1 : marker.index("/")]) if marker else 1
+
         def size(numbers: frozenset[int]) -> int:
-            return len(self.compose("x", marker, sorted(numbers))) - 1 + reserve
+            piece = Piece("x", refs=tuple(sorted(numbers)), copy="x" if self.copier else "")
+            sign: Sign | None = _unsigned if signing else None
+            empty = len(piece.text) + len(piece.copy)
+            return len(self.part([piece], total, total, sign)) - empty + reserve
 
         return size
+
+
+def _unsigned(text: str) -> str:
+    """Stands in for signing when measuring: the signature's own size is the reserve."""
+    return text
 
 
 def _numbers(chunk: Sequence[Piece]) -> list[int]:
@@ -176,12 +237,18 @@ def _split(
     blocks: list[Block], frame: Frame, limit: int | None, *, reserve: int
 ) -> list[list[Piece]]:
     separator = frame.exporter.block_separator
-    whole = [Piece(block.text, refs=block.refs) for block in blocks]
+    whole = [Piece(block.text, refs=block.refs, copy=block.copy) for block in blocks]
     if limit is None:
         return [whole]
     numbers = frozenset(n for block in blocks for n in block.refs)
-    if len(join_chunk(whole, separator)) + frame.overhead("", reserve)(numbers) <= limit:
+    size = len(join_chunk(whole, separator)) + len(join_copy(whole))
+    if size + frame.overhead("", reserve)(numbers) <= limit:
         return [whole]
+    exporter = frame.exporter
+
+    def refs_in(text: str, refs: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(n for n in refs if exporter.reference_marker(n) in text)
+
     for digits in (1, 2, 3, 4):
         marker = f"({'9' * digits}/{'9' * digits})"
         chunks = pack(
@@ -190,6 +257,7 @@ def _split(
             overhead=frame.overhead(marker, reserve),
             separator=separator,
             scanner=frame.exporter.splitter(),
+            refs_in=refs_in,
         )
         if len(chunks) < 10**digits:
             return chunks

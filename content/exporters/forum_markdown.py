@@ -1,9 +1,9 @@
 """Markdown for forums: CommonMark (also Discourse) and Reddit-style (as on Dread).
 
 Every syntax character in text is backslash-escaped, so "~100 mg", "10^3" or ">!" read on the
-forum exactly as in our preview. Reddit-style differs in three places: code blocks are indented
-(older Reddit-style parsers have no fences), hard breaks are two trailing spaces, and a signed
-part goes in an indented block.
+forum exactly as in our preview. Reddit-style differs in two places: code blocks are indented
+(older Reddit-style parsers have no fences) and hard breaks are two trailing spaces. A signed
+part's plain-text copy goes in a fenced block in both dialects.
 """
 
 from __future__ import annotations
@@ -64,12 +64,17 @@ class ForumMarkdownExporter(Exporter):
         body = self.hard_break().join(lines)
         return f"**{body}**" if strong and body else body
 
+    def reference_marker(self, number: int) -> str:
+        return escape_text(f"[{number}]")
+
     def references(self, refs: Sequence[tuple[int, str]]) -> str:
         return self.plain("\n".join(f"[{n}] {url}" for n, url in refs))
 
-    def wrap_signed(self, signed: str) -> str:
-        if self.reddit:
-            return "\n".join("    " + line if line else "" for line in signed.split("\n"))
+    signs_copy = True
+
+    def signed_block(self, signed: str) -> str:
+        # A fence in both dialects (Dread and new Reddit render fences): an indented block would
+        # put four spaces before the armor, and the file as downloaded would no longer verify.
         fence = code_fence(signed)
         return f"{fence}\n{signed.rstrip(chr(10))}\n{fence}"
 

@@ -36,6 +36,10 @@ def wrap(text: str, width: int, *, first: str = "", rest: str = "") -> str:
 class PlainTextExporter(Exporter):
     content_type = "text/plain; charset=utf-8"
     extension = "txt"
+    bullet = "- "
+    underlines = UNDERLINES
+    other_underline = "~"
+    table_rule = "-+-", "-"
 
     def render_blocks(self, tokens: Sequence[Token]) -> list[str]:
         return [
@@ -58,11 +62,17 @@ class PlainTextExporter(Exporter):
                 out.append("\n")
             elif node.type == "s":
                 out.append(f"~~{self.inline(node.children)}~~")
-            elif node.type in {"strong", "em", "link"}:
+            elif node.type == "link":
+                out.append(self.link(str(node.attrs.get("href", "")), self.inline(node.children)))
+            elif node.type in {"strong", "em"}:
                 out.append(self.inline(node.children))
             else:
                 raise ValueError(NOT_RENDERABLE.format(type=node.type))
         return "".join(out)
+
+    def link(self, href: str, label: str) -> str:
+        """Links reach plain text as numbered references (see the module docstring)."""
+        return label
 
     def block(self, node: SyntaxTreeNode, width: int) -> str:
         kind = node.type
@@ -71,7 +81,7 @@ class PlainTextExporter(Exporter):
         if kind == "heading":
             title = self.inline(node.children[0].children).replace("\n", " ")
             level = int(node.tag[1])
-            underline = UNDERLINES.get(level, "~")
+            underline = self.underlines.get(level, self.other_underline)
             return f"{title}\n{underline * min(len(title), width)}"
         if kind in {"bullet_list", "ordered_list"}:
             return self.list(node, width)
@@ -93,7 +103,7 @@ class PlainTextExporter(Exporter):
         start = int(node.attrs.get("start", 1)) if ordered else 1
         items = []
         for index, item in enumerate(node.children):
-            marker = f"{start + index}. " if ordered else "- "
+            marker = f"{start + index}. " if ordered else self.bullet
             pad = " " * len(marker)
             parts = [self.block(c, width - len(marker)) for c in item.children]
             lines = "\n".join(parts).split("\n")
@@ -112,5 +122,6 @@ class PlainTextExporter(Exporter):
             " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
             for row in rows
         ]
-        lines.insert(1, "-+-".join("-" * w for w in widths))
+        joint, dash = self.table_rule
+        lines.insert(1, joint.join(dash * w for w in widths))
         return "\n".join(lines)

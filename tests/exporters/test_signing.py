@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
 
 import pytest
 
-from content.exporters import ExportSettings, SigningError, export
+from content.exporters import ExportError, ExportSettings, SigningError, export
 from content.exporters.signing import (
     Signer,
     clearsign,
@@ -19,48 +18,111 @@ from content.exporters.signing import (
 from tests.exporters.conftest import PASSPHRASE, KeyStore
 from tests.exporters.helpers import RICH_BODY, rich_document
 from tests.exporters.test_policies import ALL_FORMATS
+from tests.readers import forum_variants, gpg_verify, rendered_html, signed_copy
 
 
-def gpg_verify(home: str, signed: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        ["gpg", "--homedir", home, "--batch", "--verify"],
-        input=signed.encode(),
-        capture_output=True,
-        check=False,
+SIGNED_FORMATS = [(fmt, dialect) for fmt, dialect in ALL_FORMATS if fmt in {"bbcode", "forum_markdown"}]
+
+
+def signed(fmt: str, dialect: str, keystore: KeyStore, **changes: object) -> list[str]:
+    profile = ExportSettings(
+        format=fmt, dialect=dialect, sign=True, footer_template="{hash}", **changes
     )
-
-
-def unwrap(part: str) -> str:
-    """What a reader copies out of the forum's code block."""
-    if part.startswith("    "):
-        return "\n".join(line[4:] for line in part.split("\n")) + "\n"
-    fenced = re.match(r"^(`{3,})\n(.*)\n\1$", part, re.DOTALL)
-    return fenced.group(2) + "\n" if fenced else part
+    document = rich_document(slug="dosing", body=RICH_BODY + "\n\n" + RICH_BODY)
+    result = export(document, profile, signer=Signer(keystore.home, keystore.plain_key))
+    assert result.signed
+    return result.parts
 
 
 @pytest.mark.parametrize(("fmt", "dialect"), ALL_FORMATS)
-def test_every_signed_part_verifies_with_the_gpg_binary(
+def test_every_signed_part_verifies_with_the_gpg_binary_as_downloaded(
     keystore: KeyStore, fmt: str, dialect: str
 ) -> None:
-    profile = ExportSettings(
-        format=fmt, dialect=dialect, sign=True, max_length=1200, footer_template="{hash}"
-    )
-    document = rich_document(body=RICH_BODY + "\n\n" + RICH_BODY)
-    result = export(document, profile, signer=Signer(keystore.home, keystore.plain_key))
-    assert result.signed and len(result.parts) > 1
-    for part in result.parts:
-        assert len(part) <= 1200
-        checked = gpg_verify(keystore.home, unwrap(part))
+    limit = 1500 if fmt in {"plaintext", "html"} else 2500  # those sign one copy, not two
+    parts = signed(fmt, dialect, keystore, max_length=limit)
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= limit
+        checked = gpg_verify(keystore.home, part)
         assert checked.returncode == 0, checked.stderr.decode()
         assert b"Good signature" in checked.stderr
 
 
-def test_markdown_parts_put_the_signed_text_in_a_code_block(keystore: KeyStore) -> None:
-    profile = ExportSettings(format="forum_markdown", dialect="commonmark", sign=True)
-    (part,) = export(
-        rich_document(), profile, signer=Signer(keystore.home, keystore.plain_key)
-    ).parts
-    assert re.match(r"^(`{3,})\n-----BEGIN PGP SIGNED MESSAGE-----\n.*\n\1$", part, re.DOTALL)
+@pytest.mark.parametrize(("fmt", "dialect"), SIGNED_FORMATS)
+def test_the_signed_copy_a_reader_copies_from_the_rendered_post_verifies(
+    keystore: KeyStore, fmt: str, dialect: str
+) -> None:
+    for part in signed(fmt, dialect, keystore, max_length=2500):
+        copied = signed_copy(part, fmt)
+        for what, text in forum_variants(copied).items():
+            checked = gpg_verify(keystore.home, text)
+            assert checked.returncode == 0, (what, checked.stderr.decode())
+
+
+@pytest.mark.parametrize(("fmt", "dialect"), SIGNED_FORMATS)
+def test_the_signed_copy_is_readable_text_that_names_the_post(
+    keystore: KeyStore, fmt: str, dialect: str
+) -> None:
+    (part,) = signed(fmt, dialect, keystore)
+    copied = signed_copy(part, fmt)
+    text = copied.split("\n\n", 1)[1].split("-----BEGIN PGP SIGNATURE-----")[0]
+    # What the author wrote, without the forum's escaping or markup.
+    assert "~100 mg is a lot, 10^3 µg = 1 mg" in " ".join(text.split())
+    for markup in ("\\~", "\\^", "**", "[b]low", "[/list]", "[url="):
+        assert markup not in text
+    assert "\n1. Weigh with a 0.001 g scale\n" in text
+    assert "\n- " not in text  # no dash-escaped lines
+    for line in (
+        "Title: Dosing [b]basics[/b] ~ a guide",
+        "Post: en/dosing",
+        "Version: 3",
+        "Published: 2024-04-01",
+        "Review due: 2025-04-01",
+        "Content hash: abc123",
+        "Verify: https://hr.example.org/verify/",
+        "Public key: https://hr.example.org/pgp.txt",
+    ):
+        assert f"\n{line}\n" in text
+
+
+@pytest.mark.parametrize(("fmt", "dialect"), SIGNED_FORMATS)
+def test_the_formatted_post_stays_readable_in_the_forums_markup(
+    keystore: KeyStore, fmt: str, dialect: str
+) -> None:
+    (part,) = signed(fmt, dialect, keystore)
+    html = rendered_html(part, fmt)
+    before_copy = html.split("Signed copy of this text")[0]
+    assert "Weigh with a 0.001 g scale" in before_copy
+    if dialect != "smf21":  # the parser does not know SMF's [li]
+        assert "<li>" in before_copy
+    assert "href=\"https://example.org/guide\"" in before_copy
+
+
+def test_a_tor_profile_points_readers_to_the_onion_site(keystore: KeyStore) -> None:
+    (part,) = signed(
+        "forum_markdown", "reddit", keystore, tor=True, link_policy="onion_internal"
+    )
+    copied = signed_copy(part, "forum_markdown")
+    assert "\nVerify: http://hrexample.onion/verify/\n" in copied
+    assert "hr.example.org" not in copied
+
+
+def test_a_signed_tor_export_needs_the_onion_address(keystore: KeyStore) -> None:
+    profile = ExportSettings(
+        format="bbcode", dialect="phpbb3", sign=True, tor=True, link_policy="onion_internal"
+    )
+    document = rich_document(onion_url="")
+    with pytest.raises(ExportError, match="PUBLIC_ONION_URL"):
+        export(document, profile, signer=Signer(keystore.home, keystore.plain_key))
+
+
+def test_a_closing_code_tag_in_the_text_cannot_end_the_signed_block(keystore: KeyStore) -> None:
+    profile = ExportSettings(format="bbcode", dialect="xenforo2", sign=True)
+    document = rich_document(body="Write `[/CODE]` or [ / code] to close a block.")
+    (part,) = export(document, profile, signer=Signer(keystore.home, keystore.plain_key)).parts
+    copied = signed_copy(part, "bbcode")
+    assert "\uff3b/CODE]" in copied
+    assert gpg_verify(keystore.home, copied).returncode == 0
 
 
 def test_a_protected_key_signs_with_its_passphrase(keystore: KeyStore) -> None:

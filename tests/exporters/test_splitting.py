@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,3 +103,30 @@ def test_a_limit_too_small_for_header_and_footer_is_a_clear_error() -> None:
     profile = ExportSettings(header_template="{title} " * 5, max_length=60)
     with pytest.raises(ExportError, match="too small"):
         export(rich_document(), profile)
+
+
+def test_a_small_limit_never_cuts_inside_a_word() -> None:
+    sentence = "A drug-checking service tests what is really in a pill, for free and anonymously"
+    body = " ".join([sentence] * 40)  # one long paragraph: it must be cut inside
+    words = set(" ".join(body.split()).split(" "))
+    for fmt, dialect in FORMATS:
+        result = export(
+            rich_document(body=body, sources=()),
+            ExportSettings(format=fmt, dialect=dialect, max_length=500),
+        )
+        assert len(result.parts) > 3
+        for text in result.bodies[1:]:
+            plain = re.sub(r"<[^>]+>|\[/?[a-z]+\]", " ", text)
+            assert set(plain.split()) <= words | {"(2/9)"}, (fmt, set(plain.split()) - words)
+
+
+def test_each_part_lists_only_the_references_it_cites() -> None:
+    links = " ".join(f"See [source {n}](https://example.org/{n}) for more." for n in range(60))
+    result = export(
+        rich_document(body=links, sources=()), ExportSettings(format="plaintext", max_length=600)
+    )
+    assert len(result.parts) > 3
+    for part, body in zip(result.parts, result.bodies, strict=True):
+        cited = set(re.findall(r"\[(\d+)\]", body))
+        listed = set(re.findall(r"^\[(\d+)\] https://", part, re.MULTILINE))
+        assert listed == cited
