@@ -23,8 +23,8 @@ from content.exporters.forum_markdown import ForumMarkdownExporter, escape_line_
 from content.exporters.html import HtmlExporter
 from content.exporters.plaintext import PlainTextExporter
 from content.exporters.policies import LinkRules, References, apply_policies
-from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.signed_copy import SignedTextExporter, attestation, intro
+from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
 from content.exporters.templates import render_template
 from content.markdown import parse

@@ -162,7 +162,9 @@ def _split_to_fit(
 _FIT_ATTEMPTS = 20
 
 
-def _split_oversize(block: Block, budget: int, scanner: LineScanner, refs_in: RefsIn) -> list[Piece]:
+def _split_oversize(
+    block: Block, budget: int, scanner: LineScanner, refs_in: RefsIn
+) -> list[Piece]:
     """Cut a block that fills more than a part; with a signed copy, cut both in step.
 
     The budget is shared between the formatted text and its copy in proportion to their

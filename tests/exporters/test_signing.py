@@ -20,8 +20,7 @@ from tests.exporters.helpers import RICH_BODY, rich_document
 from tests.exporters.test_policies import ALL_FORMATS
 from tests.readers import forum_variants, gpg_verify, rendered_html, signed_copy
 
-
-SIGNED_FORMATS = [(fmt, dialect) for fmt, dialect in ALL_FORMATS if fmt in {"bbcode", "forum_markdown"}]
+SIGNED_FORMATS = [(f, d) for f, d in ALL_FORMATS if f in {"bbcode", "forum_markdown"}]
 
 
 def signed(fmt: str, dialect: str, keystore: KeyStore, **changes: object) -> list[str]:
