@@ -184,33 +184,75 @@ def code_span(code: str) -> str:
 
 
 class MarkdownScanner(LineScanner):
-    """No cuts inside links or code spans; a cut inside a fenced block closes and reopens it."""
+    """Where an oversize Markdown block may be cut so that each part still renders as meant.
+
+    Never inside a link, a code span or an emphasis span; never in the middle of a quoted line
+    or a table row; never just before a line indented four spaces or more (the next part would
+    start with a code block). A cut inside a fenced block closes and reopens the fence; a cut
+    between the rows of a table repeats its header in the next part.
+    """
 
     _LINK = re.compile(r"(?<!\\)\[(?:\\.|[^\]\\])*\]\([^)\s]*\)")
     _CODE_SPAN = re.compile(r"(?<!\\)(`+)(?:(?!\1).)+?\1", re.DOTALL)
     _FENCE = re.compile(r"^(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
+    _EMPHASIS = re.compile(r"(?<!\\)(\*\*|\*|~~)")
+    _BULLET = re.compile(r"^[ \t]*\*[ \t]", re.MULTILINE)
+    _QUOTE = re.compile(r"(?:[ \t]*>[ \t]?)+")
+    _TABLE_HEAD = re.compile(r"\A(\|[^\n]*\|)\n(\|(?: *:?-+:? *\|)+)\n")
 
     def prepare(self, text: str) -> None:
         self.text = text
         self.spans = [m.span() for m in self._LINK.finditer(text)]
         self.spans += [m.span() for m in self._CODE_SPAN.finditer(text)]
+        self.spans += self._emphasis_spans(text)
         self.fences = [
             (m.start(), m.end(), m.group(0), m.group(1)) for m in self._FENCE.finditer(text)
         ]
+        head = self._TABLE_HEAD.match(text)
+        self.table_head = head.group(0) if head else ""
+
+    def _emphasis_spans(self, text: str) -> list[tuple[int, int]]:
+        bullets = {m.end() - 2 for m in self._BULLET.finditer(text)}
+        spans, stack = [], []
+        for match in self._EMPHASIS.finditer(text):
+            if match.start() in bullets:
+                continue
+            if stack and stack[-1][1] == match.group(1):
+                opened, _ = stack.pop()
+                spans.append((opened, match.end()))
+            else:
+                stack.append((match.start(), match.group(1)))
+        return spans
 
     def forbidden(self, pos: int) -> bool:
-        return any(start < pos < end for start, end in self.spans)
+        if any(start < pos < end for start, end in self.spans):
+            return True
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        if self.table_head:
+            return pos != line_start or pos < len(self.table_head)
+        if self._fence_at(pos) is not None:
+            return False
+        return pos == line_start and self.text.startswith("    ", pos)
 
-    def wrappers(self, pos: int) -> tuple[str, str]:
+    def _fence_at(self, pos: int) -> tuple[str, str] | None:
         open_fence = None
         for start, end, line, fence in self.fences:
             if start >= pos:
                 break
             if end > pos:
-                return "", ""  # never chosen: the cut is inside the fence line itself
+                return None  # never chosen: the cut is inside the fence line itself
             open_fence = None if open_fence else (line, fence)
+        return open_fence
+
+    def wrappers(self, pos: int) -> tuple[str, str]:
+        if self.table_head:
+            return "", self.table_head
+        open_fence = self._fence_at(pos)
         if open_fence is None:
-            return "", ""
+            # A cut inside a quoted line goes on quoted: the next part starts with its "> ".
+            line_start = self.text.rfind("\n", 0, pos) + 1
+            quote = self._QUOTE.match(self.text, line_start)
+            return ("", quote.group(0)) if quote and pos > line_start else ("", "")
         line, fence = open_fence
         closing = fence if self.text[:pos].endswith("\n") else "\n" + fence
         return closing, line + "\n"

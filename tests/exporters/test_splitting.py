@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import cmarkgfm
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -130,3 +131,24 @@ def test_each_part_lists_only_the_references_it_cites() -> None:
         cited = set(re.findall(r"\[(\d+)\]", body))
         listed = set(re.findall(r"^\[(\d+)\] https://", part, re.MULTILINE))
         assert listed == cited
+
+
+@pytest.mark.parametrize("dialect", ["commonmark", "reddit"])
+def test_markdown_parts_render_alone_as_meant_when_a_block_is_cut(dialect: str) -> None:
+    bold = " ".join(f"Take **dose {n} with real care** and wait." for n in range(80))
+    rows = "\n".join(f"| S{n} | {n} mg |" for n in range(150))
+    table = "| Substance | Dose |\n|---|--:|\n" + rows
+    nested = "- top\n" + "\n".join(f"  - level two item {n}\n    - deeper {n}" for n in range(90))
+    quote = "> " + " ".join(f"quoted sentence {n} here." for n in range(150))
+    profile = ExportSettings(format="forum_markdown", dialect=dialect, max_length=700)
+    for body, check in [
+        (bold, lambda html: "**" not in html and "<strong>" in html),
+        (table, lambda html: "<table>" in html and "|" not in html),
+        (nested, lambda html: "<pre>" not in html and "<li>" in html),
+        (quote, lambda html: re.fullmatch(r"<blockquote>\n<p>[^<]*</p>\n</blockquote>\n", html)),
+    ]:
+        result = export(rich_document(title="T", summary="", body=body, sources=()), profile)
+        assert len(result.bodies) > 2
+        for text in result.bodies[1:]:
+            html = cmarkgfm.github_flavored_markdown_to_html(text)
+            assert check(html), text[:300]
