@@ -19,10 +19,11 @@ from content.exporters.base import (
     top_level_groups,
 )
 from content.exporters.bbcode import BBCodeExporter
+from content.exporters.defang import defang
 from content.exporters.forum_markdown import ForumMarkdownExporter, escape_line_starts, escape_text
 from content.exporters.html import HtmlExporter
 from content.exporters.plaintext import PlainTextExporter
-from content.exporters.policies import LinkRules, References, apply_policies
+from content.exporters.policies import LinkRules, References, apply_policies, scheme_allowed
 from content.exporters.signed_copy import SignedTextExporter, attestation, intro
 from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
@@ -131,7 +132,7 @@ def _sources_markdown(document: ExportDocument) -> str:
     items = []
     for source in document.sources:
         item = _md(source.title) or _md(source.url)
-        if source.url:
+        if source.url and scheme_allowed(source.url):
             item = f"[{item}](<{source.url.replace('>', '%3E').replace(chr(10), '')}>)"
         if source.consulted:
             item += " (" + CONSULTED.format(date=source.consulted.isoformat()) + ")"
@@ -165,6 +166,8 @@ class Frame:
     ) -> Frame:
         def block(template: str) -> str:
             text = render_template(template, document) if template.strip() else ""
+            if settings.tor:  # a template may name a clear-net address ({url}, or typed in)
+                text = defang(text)
             return exporter.plain(text) if text else ""
 
         banner = "" if document.is_final else exporter.plain(DRAFT_BANNER, strong=True)

@@ -13,6 +13,7 @@ because a clear signature dash-escapes such lines ("- - item") and the copy shou
 from __future__ import annotations
 
 from content.exporters.base import ExportDocument, ExportError, ExportSettings
+from content.exporters.defang import defang
 from content.exporters.plaintext import PlainTextExporter
 from content.exporters.policies import origin
 
@@ -58,8 +59,9 @@ def attestation(
 ) -> str:
     """The lines that say what this signed text is. Lines without a value are left out."""
     home = site_origin(document, settings)
+    title = " ".join(document.title.split())
     lines = [
-        ("Title", " ".join(document.title.split())),
+        ("Title", defang(title) if settings.tor else title),
         ("Post", f"{document.language}/{document.slug}" if document.slug else ""),
         ("Version", str(document.version)),
         ("Part", f"{part} of {total}" if total > 1 else ""),

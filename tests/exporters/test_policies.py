@@ -74,3 +74,79 @@ def test_export_types_carry_no_names_emails_or_notes() -> None:
     forbidden = re.compile(r"author|reviewer|editor|email|note|user|name", re.IGNORECASE)
     for cls in (ExportDocument, ExportSource, ExportSettings):
         assert not [f.name for f in dataclasses.fields(cls) if forbidden.search(f.name)]
+
+
+# Dropped images leave nothing dangling ---------------------------------------------------------
+
+
+def shown(part: str, fmt: str, dialect: str) -> str:
+    from tests.exporters.test_tor_exports import shown as forum_text
+
+    return forum_text(part, fmt, dialect)
+
+
+def dropped(body: str, fmt: str, dialect: str) -> str:
+    profile = ExportSettings(format=fmt, dialect=dialect, image_policy="drop")
+    (part,) = export(rich_document(title="T", summary="", body=body, sources=()), profile).parts
+    return part
+
+
+@pytest.mark.parametrize(("fmt", "dialect"), ALL_FORMATS)
+def test_a_paragraph_that_only_announced_a_dropped_image_disappears(fmt: str, dialect: str) -> None:
+    body = "Before.\n\nOur own photo: ![pills](/media/x.png)\n\n**Photo:** ![x](/a.png)\n\nAfter."
+    part = dropped(body, fmt, dialect)
+    assert shown(part, fmt, dialect).endswith(" Before. After.")
+    assert "photo" not in part.lower() and "pills" not in part
+    assert "\n\n\n" not in part and "<p></p>" not in part and "****" not in part
+
+
+@pytest.mark.parametrize(("fmt", "dialect"), ALL_FORMATS)
+def test_an_inline_image_takes_only_its_lead_in_with_it(fmt: str, dialect: str) -> None:
+    body = (
+        "We weighed it. Our own photo: ![pills](/media/x.png) Then we dissolved it.\n\n"
+        "Look at ![x](/a.png) this. Photos: ![a](/a.png) ![b](/b.png)\n\n"
+        "Line one\nThe scale: ![x](/a.png)\nLine three\n\n"
+        "See [![badge](/b.png)](https://example.org) here."
+    )
+    text = shown(dropped(body, fmt, dialect), fmt, dialect)
+    assert text.endswith(
+        "We weighed it. Then we dissolved it. Look at this. Line one Line three See here."
+    )
+
+
+@pytest.mark.parametrize(("fmt", "dialect"), ALL_FORMATS)
+def test_a_list_or_quote_left_empty_by_dropped_images_disappears(fmt: str, dialect: str) -> None:
+    body = (
+        "Text.\n\n- ![x](/a.png)\n\n> ![y](/b.png)\n\n## ![logo](/l.png)\n\n"
+        "1. one\n2. The label: ![z](/c.png)\n3. three\n\nEnd."
+    )
+    part = dropped(body, fmt, dialect)
+    numbers = re.compile(r"\b\d\. ")  # plain text shows list numbers as text
+    assert numbers.sub("", shown(part, fmt, dialect)).endswith(" Text. one three End.")
+    for markup in ("[list]", "[quote]", "<ul>", "<blockquote>", "\n- ", "\n> ", "\n|"):
+        assert markup not in part.lower()
+
+
+def test_a_table_keeps_its_cells_when_their_images_are_dropped() -> None:
+    body = "| Pill | Photo |\n|---|---|\n| A | ![a](/a.png) |\n| B | ![b](/b.png) |"
+    part = dropped(body, "forum_markdown", "commonmark")
+    assert "| A |  |" in part and "| B |  |" in part
+
+
+def test_with_image_policy_link_the_lead_in_stays_with_the_image_link() -> None:
+    profile = ExportSettings(format="plaintext", image_policy="link", link_policy="plain_text")
+    body = "Our own photo: ![pills](/media/x.png)"
+    (part,) = export(rich_document(body=body, sources=()), profile).parts
+    assert "Our own photo: image: pills (https://hr.example.org/media/x.png)" in part
+
+
+def test_policies_leave_the_parsed_tokens_untouched() -> None:
+    from content.exporters.policies import LinkRules, References, apply_policies
+    from content.markdown import parse
+
+    tokens = parse("Photo: ![x](/a.png)\n\n[tel](tel:+32) <ftp://x.org> www.example.org")
+    before = [token.as_dict() for token in tokens]
+    profile = ExportSettings(tor=True, link_policy="onion_internal", image_policy="drop")
+    rules = LinkRules.build(profile, rich_document(), References())
+    assert apply_policies(tokens, rules, image_policy="drop") != tokens
+    assert [token.as_dict() for token in tokens] == before
