@@ -55,6 +55,17 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.view_signingkey",
         "content.add_repost",
         "content.view_repost",
+        # opsec: phrases and allowed phone numbers (in the admin), overrides (in the studio)
+        "content.override_opsec",
+        "content.view_opsecoverride",
+        "content.add_opsecphrase",
+        "content.change_opsecphrase",
+        "content.delete_opsecphrase",
+        "content.view_opsecphrase",
+        "content.add_allowednumber",
+        "content.change_allowednumber",
+        "content.delete_allowednumber",
+        "content.view_allowednumber",
     },
 }
 

@@ -1,0 +1,100 @@
+"""What the opsec lint (content.opsec) is configured with, and the overrides editors record.
+
+Phrases and allowed numbers are edited by editors in the admin. An override lets one finding of
+one revision through a final export; it is bound to that revision, so a new revision is checked
+afresh. Overrides are written only by `content.opsec.override_finding()` and never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from content.models.posts import Revision
+
+ERROR_OVERRIDE_IMMUTABLE = "An override is never changed once recorded; it stays in the history."
+ERROR_NUMBER_DIGITS = "Give a phone number with at least 3 digits, e.g. 112 or +32 78 15 10 20."
+
+
+class OpsecPhrase(models.Model):
+    """A phrase that must not leave the studio, e.g. "internal note" (case is ignored)."""
+
+    phrase = models.CharField(max_length=100, unique=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Why it must not go out.")
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = "opsec phrase"
+
+    def __str__(self) -> str:
+        return self.phrase
+
+    def clean(self) -> None:
+        self.phrase = " ".join(self.phrase.split())
+        if not self.phrase:
+            raise ValidationError({"phrase": "Give the phrase to look for."})
+
+
+class AllowedNumber(models.Model):
+    """A public phone number a post may give (a helpline, an emergency number)."""
+
+    number = models.CharField(max_length=40, unique=True, help_text="E.g. +32 78 15 10 20.")
+    label = models.CharField(max_length=100, help_text="Whose number it is, e.g. Druglijn.")
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = "allowed phone number"
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.number}"
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.number)
+
+    def clean(self) -> None:
+        if len(self.digits) < 3:
+            raise ValidationError({"number": ERROR_NUMBER_DIGITS})
+
+
+class OpsecOverrideQuerySet(models.QuerySet["OpsecOverride"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError(ERROR_OVERRIDE_IMMUTABLE)
+
+
+class OpsecOverride(models.Model):
+    """An editor's written decision that one finding of one revision may go out."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="opsec_overrides")
+    key = models.CharField(max_length=80, help_text="The finding's stable key.")
+    rule = models.CharField(max_length=40)
+    where = models.CharField(max_length=200, help_text="Where the finding was, when overridden.")
+    reason = models.TextField(max_length=1000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opsec_overrides"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OpsecOverrideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "created_at"]
+        verbose_name = "opsec override"
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "key"], name="one_override_per_finding"),
+        ]
+        permissions = [
+            ("override_opsec", "Can let an opsec finding of a revision through, with a reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.rule} ({self.where})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(ERROR_OVERRIDE_IMMUTABLE)
+        super().save(*args, **kwargs)
