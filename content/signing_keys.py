@@ -11,10 +11,16 @@ settings.GNUPG_PASSPHRASE (from the environment); a wrong one fails signing with
 
 from __future__ import annotations
 
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from content.exporters.signing import (
     KeyInfo,
@@ -57,6 +63,7 @@ def _record(info: KeyInfo, *, label: str, actor: Any, how: str) -> SigningKey:
             "label": label,
             "uids": list(info.uids),
             "expires": info.expires,
+            "created": getattr(gpg_key_details().get(info.fingerprint), "created", None),
             "added_by": actor,
         },
     )
@@ -126,3 +133,210 @@ def in_key_store(keys: list[SigningKey]) -> set[str]:
     """Fingerprints of those keys whose secret key is in the key store (one gpg call)."""
     present = {info.fingerprint for info in list_keys(_home(), secret=True)}
     return {key.fingerprint for key in keys if key.fingerprint in present}
+
+
+# --- Key lifecycle: retire, revoke (editors) ----------------------------------------------------
+
+ERROR_LIFECYCLE_PERMISSION = "Only editors may retire or revoke signing keys."
+ERROR_NOT_CURRENT = "{key} is already {status}; only a current key can be retired."
+ERROR_ALREADY_REVOKED = "{key} is already revoked."
+ERROR_REASON = "Say in one line, for readers, why the key is revoked (at most 300 characters)."
+ERROR_CERT_NOT_ARMORED = (
+    "Paste the revocation certificate: the armored block that starts with "
+    "“-----BEGIN PGP PUBLIC KEY BLOCK-----”."
+)
+ERROR_CERT_SECRET = "That text holds a secret key, not a revocation certificate."  # noqa: S105
+ERROR_CERT_WRONG_KEY = (
+    "That certificate does not revoke {key}: after importing it gpg still lists the key as "
+    "valid. Check that it was made for fingerprint {fingerprint}."
+)
+ERROR_REVOKE_FAILED = "gpg could not revoke {key}: {status}."
+
+REASON_MAX_CHARS = 300
+
+
+class RevocationReason:
+    """gpg's reason codes for a key revocation (RFC 4880, section 5.2.3.23)."""
+
+    COMPROMISED = "1"
+    SUPERSEDED = "2"
+    NO_LONGER_USED = "3"
+    CHOICES = [
+        (COMPROMISED, "Key has been compromised"),
+        (SUPERSEDED, "Key is superseded"),
+        (NO_LONGER_USED, "Key is no longer used"),
+    ]
+
+
+@dataclass(frozen=True)
+class GpgKeyDetails:
+    """What gpg itself says about one public key: readers see these, not our own notes."""
+
+    fingerprint: str
+    uids: tuple[str, ...]
+    created: datetime | None
+    expires: datetime | None
+    revoked: bool
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    return datetime.fromtimestamp(int(value), tz=UTC) if value else None
+
+
+def gpg_key_details() -> dict[str, GpgKeyDetails]:
+    """Every public key in the key store, by fingerprint (one gpg call)."""
+    return {
+        key["fingerprint"]: GpgKeyDetails(
+            fingerprint=key["fingerprint"],
+            uids=tuple(key.get("uids", ())),
+            created=_timestamp(key.get("date")),
+            expires=_timestamp(key.get("expires")),
+            revoked=key.get("trust") == "r",
+        )
+        for key in keystore(_home()).list_keys()
+    }
+
+
+def _check_editor(actor: Any) -> None:
+    if actor is None or not actor.has_perm("content.change_signingkey"):
+        raise PermissionDenied(ERROR_LIFECYCLE_PERMISSION)
+
+
+@transaction.atomic
+def retire_signing_key(*, key: SigningKey, actor: Any, reason: str = "") -> SigningKey:
+    """The key signs nothing more but stays published, so what it signed still verifies."""
+    _check_editor(actor)
+    key = SigningKey.objects.select_for_update().get(pk=key.pk)
+    if key.status != SigningKey.Status.CURRENT:
+        raise SigningError(ERROR_NOT_CURRENT.format(key=key, status=key.get_status_display()))
+    key.status = SigningKey.Status.RETIRED
+    key.status_changed_at = timezone.now()
+    key.status_reason = " ".join(reason.split())[:REASON_MAX_CHARS]
+    key.save(update_fields=["status", "status_changed_at", "status_reason"])
+    record_event(
+        action=AuditEvent.Action.SIGNING_KEY_RETIRED,
+        actor=actor,
+        fingerprint=key.fingerprint,
+        reason=key.status_reason,
+    )
+    return key
+
+
+def revoke_signing_key(
+    *,
+    key: SigningKey,
+    actor: Any,
+    reason: str,
+    reason_code: str = RevocationReason.NO_LONGER_USED,
+    certificate: str = "",
+) -> SigningKey:
+    """Mark the key revoked, and revoke it in the key store so /pgp.txt carries the revocation.
+
+    With a pasted revocation certificate, that certificate is imported; otherwise, if the secret
+    key is in the key store, gpg makes the revocation itself. Without either, the key is only
+    recorded as revoked (the page says so; readers' gpg will not know until a certificate is
+    imported).
+    """
+    _check_editor(actor)
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > REASON_MAX_CHARS:
+        raise SigningError(ERROR_REASON)
+    if reason_code not in dict(RevocationReason.CHOICES):
+        reason_code = RevocationReason.NO_LONGER_USED
+    if SigningKey.objects.get(pk=key.pk).status == SigningKey.Status.REVOKED:
+        raise SigningError(ERROR_ALREADY_REVOKED.format(key=key))
+    how = _revoke_in_key_store(key, certificate=certificate, reason=reason, code=reason_code)
+    with transaction.atomic():
+        key = SigningKey.objects.select_for_update().get(pk=key.pk)
+        if key.status == SigningKey.Status.REVOKED:  # a concurrent revocation won
+            raise SigningError(ERROR_ALREADY_REVOKED.format(key=key))
+        key.status = SigningKey.Status.REVOKED
+        key.status_changed_at = timezone.now()
+        key.status_reason = reason
+        key.save(update_fields=["status", "status_changed_at", "status_reason"])
+        record_event(
+            action=AuditEvent.Action.SIGNING_KEY_REVOKED,
+            actor=actor,
+            fingerprint=key.fingerprint,
+            reason=reason,
+            reason_code=reason_code,
+            how=how,
+        )
+    return key
+
+
+def _revoke_in_key_store(key: SigningKey, *, certificate: str, reason: str, code: str) -> str:
+    """Revoke the key in gpg; return how (for the audit event)."""
+    details = gpg_key_details().get(key.fingerprint)
+    if details is not None and details.revoked:
+        return "already revoked in the key store"
+    if certificate.strip():
+        _import_revocation(key, certificate)
+        return "certificate imported"
+    if _secret_info(key.fingerprint) is None:
+        return "recorded only (no secret key and no certificate)"
+    _generate_revocation(key, reason=reason, code=code)
+    return "generated by gpg"
+
+
+def _import_revocation(key: SigningKey, certificate: str) -> None:
+    if "PRIVATE KEY" in certificate:
+        raise SigningError(ERROR_CERT_SECRET)
+    # gpg's ready-made certificates (openpgp-revocs.d) have an explanation above the block and
+    # a ":" in front of its first line, against accidental import: accept them as they are.
+    text = certificate.replace(":-----BEGIN PGP", "-----BEGIN PGP", 1)
+    start = text.find("-----BEGIN PGP PUBLIC KEY BLOCK-----")
+    if start < 0:
+        raise SigningError(ERROR_CERT_NOT_ARMORED)
+    if _certificate_keys(text[start:]) != {key.fingerprint}:  # never revoke another key
+        raise SigningError(ERROR_CERT_WRONG_KEY.format(key=key, fingerprint=key.fingerprint))
+    keystore(_home()).import_keys(text[start:])
+    details = gpg_key_details().get(key.fingerprint)
+    if details is None or not details.revoked:
+        raise SigningError(ERROR_CERT_WRONG_KEY.format(key=key, fingerprint=key.fingerprint))
+
+
+def _certificate_keys(armored: str) -> set[str]:
+    """Fingerprints (or key IDs) the pasted text is about, read by gpg without importing it."""
+    command = [keystore(_home()).gpgbinary, "--homedir", _home(), "--batch", "--with-colons"]
+    command += ["--import-options", "show-only", "--import"]
+    listing = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        command, input=armored.encode(), capture_output=True, timeout=30, check=False
+    ).stdout.decode(errors="replace")
+    found = set()
+    for fields in (line.split(":") for line in listing.splitlines()):
+        if fields[0] == "fpr":
+            found.add(fields[9])
+        elif fields[0] == "rvs" and len(fields) > 12:
+            found.add(fields[12] or fields[4])
+    return found
+
+
+def _generate_revocation(key: SigningKey, *, reason: str, code: str) -> None:
+    """`gpg --edit-key FPR revkey` (gpg refuses --gen-revoke in batch mode, not this)."""
+    answers = f"revkey\ny\n{code}\n{reason}\n\ny\nsave\n"
+    read_end, write_end = os.pipe()
+    os.write(write_end, (settings.GNUPG_PASSPHRASE or "").encode() + b"\n")
+    os.close(write_end)
+    command = [keystore(_home()).gpgbinary, "--homedir", _home(), "--batch", "--yes"]
+    command += ["--pinentry-mode", "loopback", "--passphrase-fd", str(read_end)]
+    command += ["--command-fd", "0", "--status-fd", "2", "--edit-key", key.fingerprint]
+    try:
+        result = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+            command,
+            input=answers.encode(),
+            capture_output=True,
+            pass_fds=(read_end,),
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(read_end)
+    details = gpg_key_details().get(key.fingerprint)
+    if details is None or not details.revoked:
+        lines = [
+            line for line in result.stderr.decode(errors="replace").splitlines()
+            if line.startswith("gpg:")
+        ]  # fmt: skip
+        status = lines[-1].removeprefix("gpg:").strip() if lines else f"exit {result.returncode}"
+        raise SigningError(ERROR_REVOKE_FAILED.format(key=key, status=status))

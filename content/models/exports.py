@@ -9,6 +9,8 @@ no longer the published one (a newer one was published, or the post was withdraw
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -70,10 +72,23 @@ class SigningKey(models.Model):
     passphrase is unlocked with settings.GNUPG_PASSPHRASE, read from the environment.
     """
 
+    class Status(models.TextChoices):
+        # Retired and revoked keys never sign again but stay on /pgp.txt, so old signatures
+        # still verify (retired) or readers learn not to trust them (revoked).
+        CURRENT = "current", "Current"
+        RETIRED = "retired", "Retired"
+        REVOKED = "revoked", "Revoked"
+
     fingerprint = models.CharField(max_length=40, unique=True)
     label = models.CharField(max_length=100, help_text="What the team calls this key.")
     uids = models.JSONField(default=list, blank=True)
+    created = models.DateTimeField(null=True, blank=True, help_text="When gpg made the key.")
     expires = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was retired or revoked; shown to readers."
+    )
     active = models.BooleanField(
         default=True, help_text="Inactive keys are kept for the record but cannot be chosen."
     )
@@ -99,6 +114,11 @@ class SigningKey(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires is not None and self.expires <= timezone.now()
+
+    @property
+    def can_sign(self) -> bool:
+        """Switched on and neither retired nor revoked (expiry is checked where it signs)."""
+        return self.active and self.status == self.Status.CURRENT
 
 
 class ExportProfile(models.Model):
@@ -216,3 +236,49 @@ class Repost(models.Model):
     @property
     def where_is_url(self) -> bool:
         return self.where.startswith(("http://", "https://"))
+
+
+ERROR_STATEMENT_APPEND_ONLY = "Signed statements are append-only; sign a new one instead."
+
+
+class SignedStatementQuerySet(models.QuerySet["SignedStatement"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
+
+
+class SignedStatement(models.Model):
+    """One signed text for readers (/canary.txt, /mirrors.txt); append-only, newest served."""
+
+    class Kind(models.TextChoices):
+        CANARY = "canary", "Warrant canary"
+        MIRRORS = "mirrors", "Mirror list"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(help_text="The clear-signed text, exactly as served.")
+    fingerprint = models.CharField(max_length=40)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SignedStatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until <= timezone.now()
