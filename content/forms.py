@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from markdownx.widgets import MarkdownxWidget
 
-from content import markdown
-from content.models import Language, Post, PostKind
-from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source
+from content import addresses, markdown
+from content.models import Language, OldAddress, Post, PostKind, address_taken
+from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source, public_note_blocker
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 60
@@ -62,6 +62,17 @@ class RevisionForm(forms.Form):
         required=False,
         help_text="What you changed and why (internal: never exported).",
     )
+    public_change_note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="What changed, for readers",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        help_text=(
+            "Public: a replacement posted where an older version was reposted opens with it. "
+            "Required when you change a dose, a substance or (drug alerts) the title or summary "
+            "of the published text."
+        ),
+    )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
@@ -83,6 +94,7 @@ class RevisionForm(forms.Form):
             sources=tuple(sources),
             substances=tuple(data["substances"]),
             topics=tuple(data["topics"]),
+            public_change_note=data.get("public_change_note", ""),
         )
 
 
@@ -94,13 +106,85 @@ class NewPostForm(RevisionForm):
         required=False,
         help_text="The address of the post. Leave empty to make one from the title.",
     )
+    public_change_note = None  # a new post has no readers yet: nothing changed for them
     field_order = ["language", "kind", "title", "slug"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         slug, language = data.get("slug"), data.get("language")
-        if slug and language and Post.objects.filter(language=language, slug=slug).exists():
+        if slug and language and address_taken(language=language, slug=slug):
             self.add_error("slug", ERROR_SLUG_TAKEN)
+        return data
+
+
+OLD_ADDRESS_CHOICES = [
+    ("redirect", "Redirect the old address to the new one (301)"),
+    ("gone", "The old address answers 410 Gone and names nothing (it exposed someone)"),
+]
+CONTENT_FIELDS = {"title", "summary", "body", "substances", "topics"}
+ERROR_OLD_ADDRESS = "The post was published at the old address: choose what that address does."
+
+
+class PostEditForm(RevisionForm):
+    """Editing a post: its content, and its address while the editor may change it.
+
+    Before the first publication the slug is editable by whoever edits the post; afterwards only
+    by an editor, who must choose what the old address does (content.addresses.change_slug).
+    """
+
+    slug = forms.SlugField(
+        max_length=addresses.MAX_SLUG_LENGTH,
+        required=False,
+        label="Address",
+        help_text="The last part of the public address, e.g. ketamine-and-your-bladder. "
+        "Left empty, it stays as it is.",
+    )
+    old_address = forms.ChoiceField(
+        choices=OLD_ADDRESS_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        label="If you change the address",
+        help_text="Readers and forums know the published address: say what it does from now on.",
+    )
+    field_order = ["title", "slug", "old_address"]
+
+    def __init__(self, *args: Any, post: Post, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.post = post
+        self.published = addresses.was_published(post)
+        self.fields["slug"].initial = post.slug
+        if not addresses.may_change_slug(post, user):
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = addresses.ERROR_PUBLISHED
+        if not self.published or self.fields["slug"].disabled:
+            del self.fields["old_address"]
+
+    @property
+    def slug_changed(self) -> bool:
+        return self.cleaned_data.get("slug", self.post.slug) != self.post.slug
+
+    @property
+    def keep_old_address(self) -> bool:
+        return self.cleaned_data.get("old_address") != OldAddress.Kind.GONE
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"] or self.post.slug
+        if slug != slug.lower():
+            raise forms.ValidationError(addresses.ERROR_SLUG_FORMAT)
+        taken = address_taken(language=self.post.language, slug=slug, post=self.post)
+        if slug != self.post.slug and taken:
+            raise forms.ValidationError(ERROR_SLUG_TAKEN)
+        return slug
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        moved = data.get("slug") not in (None, self.post.slug)
+        if self.published and moved and not data.get("old_address"):
+            self.add_error("old_address", ERROR_OLD_ADDRESS)
+        if "public_change_note" not in self.errors and data.keys() >= CONTENT_FIELDS:
+            blocker = public_note_blocker(self.post, self.content([]))
+            if blocker:
+                self.add_error("public_change_note", blocker)
         return data
 
 

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from content import markdown, workflow
-from content.models import AuditEvent, Language, Post, Revision, Tag, record_event
+from content.models import (
+    AuditEvent,
+    Language,
+    OldAddress,
+    Post,
+    PostKind,
+    Revision,
+    Tag,
+    address_taken,
+    record_event,
+)
 
 ERROR_EDIT_CONFLICT = (
     "Someone else saved this post while you were editing it. Your text has not been saved and "
@@ -30,11 +41,21 @@ ERROR_EDIT_CONFLICT = (
 )
 ERROR_NO_PERMISSION = "You may not edit this post."
 ERROR_SLUG_TAKEN = "This address is already used by another post in this language; choose another."
+ERROR_PUBLIC_NOTE_REQUIRED = (
+    "This text changes {what} compared with published version {number}. Readers of the old "
+    "text on forums get this version as a replacement, so say what changed this time in “What "
+    "changed, for readers” (at most 500 characters), e.g. “The pills tested contained up to "
+    "280 mg, not 250 mg.”"
+)
 
 
 class SlugTaken(ValueError):
     def __init__(self) -> None:
         super().__init__(ERROR_SLUG_TAKEN)
+
+
+class PublicNoteRequired(workflow.WorkflowError):
+    """The revision changes what readers of a repost rely on, and says nothing about it."""
 
 
 class EditConflict(Exception):
@@ -75,11 +96,14 @@ class RevisionContent:
     sources: tuple[Source, ...] = ()
     substances: tuple[str, ...] = field(default=())
     topics: tuple[str, ...] = field(default=())
+    # Public "what changed, for readers" (a replacement repost opens with it); not change_note.
+    public_change_note: str = ""
 
     def __post_init__(self) -> None:
         # Tags are a set: order and case-duplicates do not make a new revision.
         object.__setattr__(self, "substances", _normalise_tags(self.substances))
         object.__setattr__(self, "topics", _normalise_tags(self.topics))
+        object.__setattr__(self, "public_change_note", " ".join(self.public_change_note.split()))
 
     @classmethod
     def of(cls, revision: Revision) -> RevisionContent:
@@ -90,6 +114,7 @@ class RevisionContent:
             sources=tuple(Source(**source) for source in revision.sources),
             substances=tuple(revision.substances),
             topics=tuple(revision.topics),
+            public_change_note=revision.public_change_note,
         )
 
     @property
@@ -103,6 +128,9 @@ class RevisionContent:
             "substances": sorted(tag_key(name) for name in self.substances),
             "topics": sorted(tag_key(name) for name in self.topics),
         }
+        if self.public_change_note:
+            # Only when set, so revisions written before the note existed keep their hash.
+            canonical["public_change_note"] = self.public_change_note
         encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
 
@@ -152,6 +180,7 @@ def _write_revision(
                 body=content.body,
                 sources=[source.as_dict() for source in content.sources],
                 change_note=note,
+                public_change_note=content.public_change_note,
                 author=author,
                 content_hash=content.content_hash,
                 rendered_html=html,
@@ -195,6 +224,9 @@ def save_revision(
     if (latest.pk if latest else None) != base_revision_id:
         base = Revision.objects.filter(pk=base_revision_id, post=locked).first()
         raise EditConflict(post=locked, base=base, latest=latest)
+    blocker = public_note_blocker(locked, content)
+    if blocker:
+        raise PublicNoteRequired(blocker)
     revision = _write_revision(
         post=locked, content=content, author=author, based_on=latest, note=change_note
     )
@@ -215,7 +247,7 @@ def save_revision(
 def unique_slug(*, language: Language, title: str, wanted: str = "") -> str:
     base = slugify(wanted or title)[:100] or "post"
     slug, n = base, 2
-    while Post.objects.filter(language=language, slug=slug).exists():
+    while address_taken(language=language, slug=slug):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -234,6 +266,8 @@ def create_post(
     """Create a post and its first revision. Raises SlugTaken if the address is in use."""
     if not author.has_perm("content.add_post"):
         raise PermissionError("You may not create posts.")
+    if slug and address_taken(language=language, slug=slug):
+        raise SlugTaken
     try:
         with transaction.atomic():
             post = Post.objects.create(
@@ -249,6 +283,8 @@ def create_post(
             )
     except IntegrityError:
         raise SlugTaken from None
+    # A "gone" old address of another post may be reused; its rule no longer applies.
+    OldAddress.objects.filter(language=language, slug=post.slug).delete()
     record_event(action=AuditEvent.Action.POST_CREATED, actor=author, post=post, slug=post.slug)
     save_revision(
         post=post,
@@ -272,6 +308,70 @@ def restore_revision(
         change_note=f"Restored revision {revision.number}",
         action=AuditEvent.Action.REVISION_RESTORED,
     )
+
+
+# --- What readers of an older repost must be told ---------------------------------------------
+
+# A number with a dose unit, or a range of them: "250 mg", "1,5 g", "100-150 µg", "20 %".
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_DOSE = re.compile(
+    rf"(?<![\w.,])({_NUMBER}(?:\s*[-\u2013]\s*{_NUMBER})?)\s*(mg|µg|μg|ug|mcg|g|ml|%)(?!\w)",
+    re.IGNORECASE,
+)
+_UNITS = {"μg": "µg", "ug": "µg", "mcg": "µg"}
+
+
+def doses(content: RevisionContent) -> Counter[str]:
+    """The doses stated in the title, summary and body, normalised ("1,5 G" is "1.5 g")."""
+    text = "\n".join((content.title, content.summary, content.body))
+    found: Counter[str] = Counter()
+    for number, unit in _DOSE.findall(text):
+        amount = re.sub(r"\s+", "", number).replace(",", ".").replace("\u2013", "-")
+        found[f"{amount} {_UNITS.get(unit.lower(), unit.lower())}"] += 1
+    return found
+
+
+def public_note_reason(old: RevisionContent, new: RevisionContent, *, kind: str) -> str:
+    """What `new` changes that readers of `old` rely on ("" when nothing such changed)."""
+    if doses(old) != doses(new):
+        return "a dose"
+    if {tag_key(n) for n in old.substances} != {tag_key(n) for n in new.substances}:
+        return "the substances"
+    if kind == PostKind.DRUG_ALERT and (old.title, old.summary) != (new.title, new.summary):
+        return "the title or summary of a drug alert"
+    return ""
+
+
+def last_published(post: Post) -> Revision | None:
+    """The published revision, or for a withdrawn post the one it last published."""
+    if post.published_revision_id:
+        return post.published_revision
+    event = (
+        AuditEvent.objects.filter(post=post, action=AuditEvent.Action.PUBLISHED)
+        .exclude(revision=None)
+        .select_related("revision")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return event.revision if event else None
+
+
+def public_note_blocker(post: Post, content: RevisionContent) -> str:
+    """Why `content` may not be saved without a public change note ("" when it may).
+
+    The note is required when, compared with the text readers last saw published, the new text
+    changes a dose, a substance tag, or (drug alerts) the title or summary: reposts of the old
+    text get this version as a replacement, and it opens with the note. The published text's
+    own note, left unchanged, does not count: it says what changed before.
+    """
+    published = last_published(post)
+    if published is None:
+        return ""
+    # The published text's own note, kept unchanged in the form, says nothing about this change.
+    if content.public_change_note not in ("", published.public_change_note):
+        return ""
+    what = public_note_reason(RevisionContent.of(published), content, kind=post.kind)
+    return ERROR_PUBLIC_NOTE_REQUIRED.format(what=what, number=published.number) if what else ""
 
 
 # --- Comparing revisions ---------------------------------------------------------------------
@@ -335,5 +435,6 @@ def compare(old: RevisionContent | None, new: RevisionContent) -> list[FieldDiff
         ("Sources", _sources_text(old.sources), _sources_text(new.sources)),
         ("Substances", ", ".join(old.substances), ", ".join(new.substances)),
         ("Topics", ", ".join(old.topics), ", ".join(new.topics)),
+        ("What changed, for readers", old.public_change_note, new.public_change_note),
     ]
     return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in pairs]

@@ -345,8 +345,13 @@ def re_approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "
     return review
 
 
+MAX_PUBLIC_REASON = 500
+
+
 @transaction.atomic
-def withdraw(*, post: Post, actor: Any, reason: str) -> Post:
+def withdraw(*, post: Post, actor: Any, reason: str, public_reason: str = "") -> Post:
+    """Take the published text offline. `reason` is internal (authors, audit log);
+    `public_reason`, if given, is shown to readers on the 410 page and in withdrawal notices."""
     post = _lock(post)
     _check_state(post, "withdraw")
     if post.published_revision is None:
@@ -354,14 +359,20 @@ def withdraw(*, post: Post, actor: Any, reason: str) -> Post:
     _require(actor.has_perm("content.withdraw_post"), "withdraw")
     if not reason.strip():
         raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
+    public = " ".join(public_reason.split())
+    if len(public) > MAX_PUBLIC_REASON:
+        raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
     withdrawn = post.published_revision
     _take_offline(post, S.WITHDRAWN, reason)
+    post.withdrawn_at, post.public_reason = timezone.now(), public
+    _save(post, "withdrawn_at", "public_reason")
     record_event(
         action=AuditEvent.Action.WITHDRAWN,
         actor=actor,
         post=post,
         revision=withdrawn,
         reason=reason.strip(),
+        public_reason=public,
     )
     notifications.notify(
         [post.created_by, *_reviewers_of(withdrawn)],

@@ -193,7 +193,8 @@ def test_compare_covers_every_field_a_reviewer_judges() -> None:
         topics=old.topics,
     )
     diffs = {d.label: d for d in compare(old, new)}
-    assert set(diffs) == {"Title", "Summary", "Body", "Sources", "Substances", "Topics"}
+    assert set(diffs) == {"Title", "Summary", "Body", "Sources", "Substances", "Topics",
+                          "What changed, for readers"}  # fmt: skip
     assert diffs["Title"].changed and not diffs["Body"].changed
     assert "<ins>Sciensano" in diffs["Sources"].html
     assert "<ins>GHB," in diffs["Substances"].html
