@@ -1,0 +1,480 @@
+"""Checking a text a reader copied from a forum: is it ours, and is it the current version?
+
+`check_text()` is the whole service behind the public verify page. It finds the first complete
+clear-signed block in the paste, undoes what forums do to pasted text (CR line ends, quote or
+code indentation, trailing blanks), and has gpg check that block, and nothing else, against our
+key store. A good signature by one of our SigningKey rows names the post and revision (the
+attestation lines of the signed text, or any 64-hex content hash in older exports); the answer
+says whether that is the published text, what changed since, or that the post was withdrawn.
+A paste without a signature is matched by its words against revisions that are or were public
+and is reported as unsigned: it proves nothing by itself.
+
+Nothing about the reader is kept: the paste is neither stored nor logged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Greatest
+
+from content.addresses import resolve
+from content.models import AuditEvent, Post, PostState, Revision, SigningKey
+from content.revisions import FieldDiff, RevisionContent, compare
+
+BEGIN = "-----BEGIN PGP SIGNED MESSAGE-----"
+SIGNATURE = "-----BEGIN PGP SIGNATURE-----"
+END = "-----END PGP SIGNATURE-----"
+GPG_TIMEOUT_SECONDS = 10
+
+_POST = re.compile(r"^Post: ([A-Za-z0-9-]+)/([A-Za-z0-9_-]+)\s*$", re.MULTILINE)
+_VERSION = re.compile(r"^Version: (\d+)\s*$", re.MULTILINE)
+_HASH = re.compile(r"^Content hash: ([0-9a-f]{64})\s*$", re.MULTILINE)
+_STATUS_WITHDRAWN = re.compile(r"^Status: withdrawn\s*$", re.MULTILINE)
+_ANY_HASH = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+_ARMOR_HEADER = re.compile(r"^Hash: [A-Za-z0-9, -]+$")
+
+
+class Verdict(StrEnum):
+    GOOD = "good"  # a good signature by one of our keys
+    BAD = "bad"  # a signature that does not match the text: changed after signing
+    NOT_OURS = "not_ours"  # signed, but not by a key of ours
+    REVOKED = "revoked"  # signed by a key of ours that is revoked: proves nothing any more
+    INVALID = "invalid"  # a signed block that is broken: gpg cannot check it
+    UNSIGNED = "unsigned"  # no signed block at all
+    UNAVAILABLE = "unavailable"  # gpg could not run (missing, or took too long)
+
+
+class Standing(StrEnum):
+    CURRENT = "current"
+    OUTDATED = "outdated"  # another revision is published now
+    WITHDRAWN = "withdrawn"
+    ARCHIVED = "archived"
+    UNPUBLISHED = "unpublished"  # not on the public site, for another reason
+
+
+# --- The signed block: found, cleaned, read (pure) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Armor:
+    """The first complete clear-signed block of a paste, as gpg is given it."""
+
+    block: str  # normalised, ending in a newline; "" when the paste holds no complete block
+    signed_text: str  # what the signature covers, dash-escaping undone ("" if malformed)
+    outside: bool  # the paste had other text before or after the block
+    started: bool  # the paste holds a BEGIN line at all
+
+
+def find_armor(paste: str) -> Armor:
+    """The first complete block, tolerant of CRLF/CR line ends, quote or indentation prefixes
+    (the text before the BEGIN line, if only blanks and ">"), trailing white space, blank lines
+    and a missing final newline."""
+    lines = paste.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if BEGIN in line), None)
+    if start is None:
+        return Armor("", "", outside=bool(paste.strip()), started=False)
+    before, _, after = lines[start].partition(BEGIN)
+    prefix = before if not before.strip(" \t>") else ""
+    outside = bool(before.strip(" \t>") or after.strip() or any(s.strip() for s in lines[:start]))
+    block = [BEGIN]
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if prefix and line.startswith(prefix):
+            line = line[len(prefix) :]
+        elif prefix and not line.strip(" \t>"):
+            line = ""
+        line = line.rstrip()
+        if line.startswith(END) and SIGNATURE in block:
+            block.append(END)
+            rest = [line[len(END) :], *lines[index + 1 :]]
+            outside = outside or any(s.strip() for s in rest)
+            text = "\n".join(block) + "\n"
+            return Armor(text, signed_text(text), outside=outside, started=True)
+        block.append(line)
+    return Armor("", "", outside=outside, started=True)
+
+
+def signed_text(block: str) -> str:
+    """The text a clear signature covers (RFC 4880, 7.1), or "" when the block is malformed:
+    armor headers other than "Hash:", or a line starting with "-" that is not dash-escaped."""
+    lines = block.split("\n")
+    try:
+        blank = lines.index("", 1)
+        end = lines.index(SIGNATURE, blank)
+    except ValueError:
+        return ""
+    if not all(_ARMOR_HEADER.match(line) for line in lines[1:blank]):
+        return ""
+    body = []
+    for line in lines[blank + 1 : end]:
+        if line.startswith("- "):
+            line = line[2:]
+        elif line.startswith("-"):
+            return ""
+        body.append(line)
+    return "\n".join(body)
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What a signed text says it is (the signed-text contract's attestation lines)."""
+
+    language: str = ""
+    slug: str = ""
+    version: int | None = None
+    content_hash: str = ""
+    hashes: tuple[str, ...] = ()  # any 64-hex runs, for exports older than the attestation
+    withdrawal_notice: bool = False
+
+
+def read_fields(text: str) -> Fields:
+    post, version, digest = _POST.search(text), _VERSION.search(text), _HASH.search(text)
+    return Fields(
+        language=post.group(1) if post else "",
+        slug=post.group(2) if post else "",
+        version=int(version.group(1)) if version else None,
+        content_hash=digest.group(1) if digest else "",
+        hashes=tuple(dict.fromkeys(_ANY_HASH.findall(text))),
+        withdrawal_notice=bool(_STATUS_WITHDRAWN.search(text)),
+    )
+
+
+# --- gpg ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GpgReport:
+    outcome: str  # "good", "bad", "no_key", "invalid" or "unavailable"
+    fingerprint: str = ""  # primary key of a good signature
+    signed_at: datetime.datetime | None = None
+    key_revoked: bool = False
+    key_expired: bool = False
+
+
+def run_gpg(block: str, *, gnupghome: str) -> GpgReport:
+    """gpg --verify on the block alone, bounded in time, read from its status lines."""
+    binary = shutil.which("gpg")
+    if binary is None:
+        return GpgReport("unavailable")
+    command = [binary, "--homedir", gnupghome, "--no-options", "--batch", "--no-tty"]
+    command += ["--status-fd", "1", "--no-auto-key-retrieve", "--trust-model", "always"]
+    try:
+        # The block is the argument's only input, on stdin; no shell is involved.
+        done = subprocess.run(  # noqa: S603
+            [*command, "--verify"],
+            input=block.encode(),
+            capture_output=True,
+            timeout=GPG_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        return GpgReport("unavailable")
+    return parse_status(done.stdout.decode("utf-8", "replace"))
+
+
+def parse_status(output: str) -> GpgReport:
+    """gpg's machine-readable status lines (doc/DETAILS); any bad signature makes it bad."""
+    status: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        if line.startswith("[GNUPG:] "):
+            keyword, *args = line[9:].split()
+            status.setdefault(keyword, args)
+    if "BADSIG" in status:
+        return GpgReport("bad")
+    if "ERRSIG" in status:
+        args = status["ERRSIG"]
+        if "NO_PUBKEY" in status or args[5:6] == ["9"]:
+            # gpg names the key by fingerprint when the signature carries it, else by key id.
+            named = args[6] if len(args) > 6 and args[6] != "-" else args[0]
+            return GpgReport("no_key", fingerprint=named.upper())
+        return GpgReport("invalid")
+    valid = status.get("VALIDSIG")
+    if not valid or not ({"GOODSIG", "EXPKEYSIG", "REVKEYSIG"} & status.keys()):
+        return GpgReport("invalid")
+    stamp = valid[2] if len(valid) > 2 else ""
+    return GpgReport(
+        "good",
+        fingerprint=(valid[9] if len(valid) > 9 else valid[0]).upper(),
+        signed_at=datetime.datetime.fromtimestamp(int(stamp), tz=datetime.UTC)
+        if stamp.isdigit()
+        else None,
+        key_revoked="REVKEYSIG" in status,
+        key_expired="EXPKEYSIG" in status,
+    )
+
+
+# --- The result -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyReport:
+    fingerprint: str
+    label: str = ""
+    status: str = ""  # "current", "retired" or "revoked" (our records), "" when not ours
+    reason: str = ""  # why it was retired or revoked, in words for readers
+    expired: bool = False
+    signed_after_retirement: bool = False
+
+    @property
+    def grouped(self) -> str:
+        return " ".join(self.fingerprint[i : i + 4] for i in range(0, len(self.fingerprint), 4))
+
+
+@dataclass(frozen=True)
+class Match:
+    post: Post
+    revision: Revision
+    standing: Standing
+    published: Revision | None = None  # the published revision now, if any
+    diffs: list[FieldDiff] = field(default_factory=list)
+    since: datetime.datetime | None = None  # when it was withdrawn or archived
+    public_reason: str = ""
+    public_url: str = ""  # only while the post is on the public site
+    overdue: bool = False
+    withdrawal_notice: bool = False
+    similarity: float | None = None  # for unsigned pastes: the share of words that matched
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: Verdict
+    outside_ignored: bool = False
+    key: KeyReport | None = None
+    match: Match | None = None
+    names_unknown_revision: bool = False  # good signature, but no revision of ours fits
+
+
+def check_text(paste: str, *, gnupghome: str | None = None) -> Result:
+    """Everything the verify page says about a paste. Never raises for any input text."""
+    armor = find_armor(paste)
+    if not armor.started:
+        return Result(Verdict.UNSIGNED, match=match_unsigned(paste))
+    if not armor.block or not armor.signed_text:
+        return Result(Verdict.INVALID, outside_ignored=armor.outside, match=match_unsigned(paste))
+    report = run_gpg(armor.block, gnupghome=str(gnupghome or settings.GNUPG_HOME))
+    outside = armor.outside
+    if report.outcome == "unavailable":
+        return Result(Verdict.UNAVAILABLE, outside_ignored=outside)
+    if report.outcome in {"bad", "invalid"}:
+        return Result(Verdict(report.outcome), outside_ignored=outside)
+    key = SigningKey.objects.filter(fingerprint__iexact=report.fingerprint).first()
+    if report.outcome == "no_key" or key is None:
+        return Result(Verdict.NOT_OURS, outside_ignored=outside, key=_key_report(None, report))
+    key_report = _key_report(key, report)
+    if key_report.status == "revoked":
+        # A revoked key may be in other hands: its signature says nothing, the words may.
+        match = match_unsigned(armor.signed_text)
+        return Result(Verdict.REVOKED, outside_ignored=outside, key=key_report, match=match)
+    fields = read_fields(armor.signed_text)
+    revision = find_signed_revision(fields)
+    if revision is None:
+        return Result(
+            Verdict.GOOD, outside_ignored=outside, key=key_report, names_unknown_revision=True
+        )
+    match = describe(revision, withdrawal_notice=fields.withdrawal_notice)
+    return Result(Verdict.GOOD, outside_ignored=outside, key=key_report, match=match)
+
+
+def _key_report(key: SigningKey | None, report: GpgReport) -> KeyReport:
+    if key is None:
+        return KeyReport(report.fingerprint)
+    status = str(key.status)
+    if key.status == SigningKey.Status.CURRENT and not key.active:
+        status = "switched off"
+    if report.key_revoked:
+        status = SigningKey.Status.REVOKED
+    changed = key.status_changed_at
+    return KeyReport(
+        fingerprint=key.fingerprint,
+        label=key.label,
+        status=status,
+        reason=key.status_reason,
+        expired=report.key_expired or key.is_expired,
+        signed_after_retirement=status == "retired"
+        and changed is not None
+        and report.signed_at is not None
+        and report.signed_at > changed,
+    )
+
+
+# --- Which revision, and where it stands (database) -----------------------------------------
+
+
+def once_public() -> Q:
+    """Revisions readers could have seen: published now, or published at some time."""
+    ever = AuditEvent.objects.filter(action=AuditEvent.Action.PUBLISHED).values("revision")
+    now = Post.objects.filter(published_revision__isnull=False).values("published_revision")
+    return Q(pk__in=ever) | Q(pk__in=now)
+
+
+def find_signed_revision(fields: Fields) -> Revision | None:
+    """The revision a verified text names: by its content hash (the attestation's, else any
+    64-hex run, as older exports have), or by post and version. A restore can give two
+    revisions one hash: the named post, then the version, then the published one decides."""
+    hashes = [fields.content_hash] if fields.content_hash else list(fields.hashes)
+    revisions = Revision.objects.select_related("post", "post__language")
+    named_post = _named_post(fields) if fields.slug else None
+    if hashes:
+        found = revisions.filter(content_hash__in=hashes)
+    elif named_post is not None and fields.version is not None:
+        found = revisions.filter(number=fields.version, post=named_post)
+    else:
+        return None
+
+    def rank(revision: Revision) -> tuple[bool, bool, bool, int]:
+        post = revision.post
+        named = named_post is not None and post.pk == named_post.pk
+        current = post.published_revision_id == revision.pk
+        return named, revision.number == fields.version, current, revision.number
+
+    return max(found[:50], key=rank, default=None)
+
+
+def _named_post(fields: Fields) -> Post | None:
+    """The post a "Post: <language>/<slug>" line names, also under an address it had before
+    (a slug change that keeps the old address). An address made to disappear names nothing."""
+    found = resolve(language_code=fields.language, slug=fields.slug)
+    if found.post is not None:
+        return found.post
+    return found.old.post if found.old is not None and not found.gone else None
+
+
+def _last_event(post: Post, action: str) -> datetime.datetime | None:
+    event = post.audit_events.filter(action=action).order_by("-created_at", "-pk").first()
+    return event.created_at if event else None
+
+
+def describe(
+    revision: Revision, *, withdrawal_notice: bool = False, similarity: float | None = None
+) -> Match:
+    """Where `revision` stands now, with what changed when another revision is published.
+    Only public words are used: never the internal state note or change notes."""
+    post = Post.objects.select_related("language", "published_revision").get(pk=revision.post_id)
+    published = post.published_revision
+    match = partial(
+        Match, post, revision, withdrawal_notice=withdrawal_notice, similarity=similarity
+    )
+    withdrawn_on = post.withdrawn_at or _last_event(
+        post, AuditEvent.Action.WITHDRAWN
+    )
+    if post.state == PostState.ARCHIVED:
+        return match(Standing.ARCHIVED, since=_last_event(post, AuditEvent.Action.ARCHIVED))
+    if post.state == PostState.WITHDRAWN or (published is None and withdrawn_on):
+        reason = post.public_reason
+        return match(Standing.WITHDRAWN, since=withdrawn_on, public_reason=reason)
+    if published is None:
+        return match(Standing.UNPUBLISHED)
+    url = post.get_public_url()
+    if published.content_hash == revision.content_hash:
+        return match(Standing.CURRENT, published, public_url=url, overdue=post.is_overdue)
+    # Readers need what changed; the unchanged fields are in the text they hold.
+    diffs = compare(RevisionContent.of(revision), RevisionContent.of(published))
+    return match(Standing.OUTDATED, published, [d for d in diffs if d.changed], public_url=url)
+
+
+# --- Unsigned pastes: which public revision do these words match? -----------------------------
+
+BBCODE_TAGS = (
+    "b|i|u|s|strike|size|color|colour|font|url|img|list|li|\\*|code|icode|quote|spoiler|"
+    "ispoiler|hr|nobbc|noparse|plain|center|left|right|justify|indent|sub|sup|table|tr|td|th|email"
+)
+_BBCODE_URL = re.compile(r"\[url=([^\]\n]*)\]", re.IGNORECASE)
+_BBCODE_TAG = re.compile(rf"\[/?(?:{BBCODE_TAGS})(?:=[^\]\n]*)?\]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+_NOT_WORDS = frozenset({"http", "https"})
+SHINGLE = 3  # words per shingle: three in a row rarely match by chance
+MIN_SHINGLES = 5
+MIN_SIMILARITY = 0.6
+PREFILTER_WORDS = 8
+# Words of our export frames (header, footer, sources heading): in every paste, in no body.
+FRAME_WORDS = frozenset(
+    {"version", "reviewed", "professional", "professionals", "published", "review"}
+    | {"consulted", "sources", "check", "signed", "verify"}
+)
+PREFILTER_CANDIDATES = 25
+
+
+def words(text: str) -> list[str]:
+    """Text as lower-case words, without markup: BBCode tags, Markdown syntax, HTML entities
+    and backslash escapes are dropped, and line wrapping no longer matters."""
+    text = _BBCODE_URL.sub(r" \1 ", html.unescape(text))
+    text = _BBCODE_TAG.sub(" ", text)
+    return [word for word in _WORD.findall(text.casefold()) if word not in _NOT_WORDS]
+
+
+def shingles(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def revision_shingles(revision: Revision) -> set[tuple[str, ...]]:
+    """Shingles within each field (title, summary, body, each source's title): exports put
+    frames and other words between fields, and show a source's address in some formats only."""
+    fields = [revision.title, revision.summary, revision.body]
+    fields += [str(source.get("title", "")) for source in revision.sources]
+    return set().union(*(shingles(words(text)) for text in fields))
+
+
+def similarity(paste: set[tuple[str, ...]], revision: set[tuple[str, ...]]) -> tuple[float, float]:
+    """(overlap, Jaccard). Overlap is the share of the smaller side found in the other, so a
+    whole post inside a forum frame and a single paragraph of a post both score high; Jaccard
+    breaks ties between revisions of one post."""
+    shared = len(paste & revision)
+    if not shared:
+        return 0.0, 0.0
+    return shared / min(len(paste), len(revision)), shared / len(paste | revision)
+
+
+def _prefilter(tokens: list[str], hashes: list[str]) -> list[Revision]:
+    """At most PREFILTER_CANDIDATES public revisions that contain the paste's longest words
+    (the rarest, as a rule), ranked by the database; any revision whose hash the paste quotes
+    is a candidate too. Only its words decide the match, never the quoted hash."""
+    distinct = {t for t in tokens if 5 <= len(t) <= 30 and not t.isdigit()} - FRAME_WORDS
+    chosen = sorted(distinct, key=lambda t: (len(t), t))[-PREFILTER_WORDS:]
+    if not chosen and not hashes:
+        return []
+    score: Any = Value(0)
+    for word in chosen:
+        found = Q(body__icontains=word) | Q(title__icontains=word) | Q(summary__icontains=word)
+        score = score + Case(When(found, then=Value(1)), default=Value(0))
+    if hashes:
+        quoted = Case(When(content_hash__in=hashes, then=Value(PREFILTER_WORDS + 1)), default=0)
+        score = Greatest(score, quoted, output_field=IntegerField())
+    return list(
+        Revision.objects.filter(once_public())
+        .annotate(hits=score)
+        .filter(hits__gte=min(2, len(chosen)) or 1)
+        .select_related("post")
+        .defer("rendered_html")
+        .order_by("-hits", "-pk")[:PREFILTER_CANDIDATES]
+    )
+
+
+def match_unsigned(paste: str) -> Match | None:
+    """The public revision whose words the paste matches best, if it matches well enough."""
+    tokens = words(paste)
+    ours = shingles(tokens)
+    if len(ours) < MIN_SHINGLES:
+        return None
+    best: tuple[tuple[float, float, bool], Revision] | None = None
+    for revision in _prefilter(tokens, _ANY_HASH.findall(paste)):
+        theirs = revision_shingles(revision)
+        overlap, jaccard = similarity(ours, theirs)
+        if overlap < MIN_SIMILARITY or len(ours & theirs) < MIN_SHINGLES:
+            continue
+        rank = (round(overlap, 3), jaccard, revision.post.published_revision_id == revision.pk)
+        if best is None or rank > best[0]:
+            best = (rank, revision)
+    if best is None:
+        return None
+    return describe(best[1], similarity=best[0][0])

@@ -1,0 +1,287 @@
+"""content.verification: the signed block, gpg's verdict, which revision, unsigned matches."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from content import exports, verification, workflow
+from content.exporters.signing import clearsign, generate_key
+from content.models import Post, Revision
+from content.revisions import RevisionContent, restore_revision, save_revision
+from content.verification import Standing, Verdict, check_text, find_armor
+from tests.conftest import content_of
+from tests.support import SITE, Keys, profile, publish_latest
+
+pytestmark = pytest.mark.usefixtures("export_settings")
+
+
+def attested_text(post: Post, revision: Revision, *, status: str = "", labels: bool = True) -> str:
+    """The plain text a signing export signs, ending in the contract's attestation lines
+    (`labels=False`: an older export, whose footer quotes the content hash without labels)."""
+    lines = [revision.title, "", revision.summary, "", revision.body, ""]
+    if not labels:
+        return "\n".join([*lines, f"Check this text (hash {revision.content_hash})"])
+    lines += [f"Title: {revision.title}", f"Post: {post.language.code}/{post.slug}"]
+    lines += [f"Version: {revision.number}"] + ([f"Status: {status}"] if status else [])
+    lines += [f"Content hash: {revision.content_hash}", f"Verify: {SITE}/verify/"]
+    return "\n".join([*lines, f"Public key: {SITE}/pgp.txt"])
+
+
+def signed_copy(keys: Keys, post: Post, revision: Revision | None = None, **options: Any) -> str:
+    revision = revision or Post.objects.get(pk=post.pk).published_revision
+    return clearsign(keys.home, attested_text(post, revision, **options), fingerprint=keys.team)
+
+
+def new_version(post: Post, author: Any, reviewer: Any, **changes: Any) -> Post:
+    save_revision(
+        post=post,
+        author=author,
+        content=content_of(**changes),
+        base_revision_id=Post.objects.get(pk=post.pk).latest_revision_id,
+    )
+    return publish_latest(Post.objects.get(pk=post.pk), author=author, reviewer=reviewer)
+
+
+@pytest.fixture
+def foreign_keys() -> Iterator[Keys]:
+    """A key made in a key store of its own, which ours never sees."""
+    home = tempfile.mkdtemp(prefix="gpg-", dir="/tmp")
+    try:
+        team = generate_key(home, name="Impostor", email="team@example.org")
+        yield Keys(home=home, team=team, expired="")
+    finally:
+        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+# --- Finding the block (no database, no gpg) ----------------------------------------------------
+
+BLOCK = (
+    "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nHello\n- - item\n"
+    "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n=BBBB\n-----END PGP SIGNATURE-----\n"
+)
+
+
+def test_the_block_is_found_with_its_signed_text_and_dash_escaping_undone() -> None:
+    armor = find_armor(BLOCK)
+    assert armor.block == BLOCK and armor.signed_text == "Hello\n- item"
+    assert not armor.outside
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "> " + BLOCK.replace("\n", "\n> "),
+        "    " + BLOCK.replace("\n", "\n    "),
+        BLOCK.replace("\n", "\r"),
+        "\ufeff" + BLOCK.replace("\n", "   \r\n"),
+    ],
+    ids=["quoted", "indented", "cr-only", "bom-crlf-trailing-blanks"],
+)
+def test_quote_prefixes_indentation_and_old_mac_line_ends_are_undone(paste: str) -> None:
+    assert find_armor(paste).block == BLOCK
+
+
+@pytest.mark.parametrize("paste", ["Dose: 5 g\n" + BLOCK, BLOCK + "\nDose: 5 g\n"])
+def test_text_before_or_after_the_block_is_outside_it(paste: str) -> None:
+    armor = find_armor(paste)
+    assert armor.block == BLOCK and armor.outside and "5 g" not in armor.signed_text
+
+
+def test_text_on_the_begin_or_end_line_counts_as_outside_the_block() -> None:
+    end = "-----END PGP SIGNATURE-----"
+    armor = find_armor("[code]" + BLOCK.replace(end, end + "[/code]"))
+    assert armor.block == BLOCK and armor.outside
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        BLOCK.split("-----END")[0],
+        BLOCK.replace("Hash: SHA256", "Comment: Post: en/forged"),
+        BLOCK.replace("- - item", "-item"),
+    ],
+    ids=["cut-off", "armor-header-other-than-hash", "unescaped-dash-line"],
+)
+def test_a_broken_block_has_no_signed_text(paste: str) -> None:
+    armor = find_armor(paste)
+    assert armor.started and not armor.signed_text
+
+
+def test_the_attestation_lines_are_read_and_any_hash_is_kept_for_older_exports() -> None:
+    digest = "ab" * 32
+    fields = verification.read_fields(
+        f"Post: fr/ketamine-vessie\nVersion: 12\nStatus: withdrawn\nContent hash: {digest}\n"
+    )
+    assert (fields.language, fields.slug, fields.version) == ("fr", "ketamine-vessie", 12)
+    assert fields.content_hash == digest and fields.withdrawal_notice
+    old = verification.read_fields(f"[i]Check it (hash {digest})[/i]")
+    assert old.content_hash == "" and old.hashes == (digest,) and old.version is None
+
+
+def test_markup_escapes_and_wrapping_do_not_change_the_words() -> None:
+    bbcode = "[b]Don't[/b] mix\n[url=https://x.example/a]2C-B[/url] &amp; alcohol"
+    markdown = "**Don\\'t** mix [2C\\-B](https://x.example/a)\n& alcohol"
+    expected = ["don", "t", "mix", "x", "example", "a", "2c", "b", "alcohol"]
+    assert verification.words(bbcode) == expected
+    assert sorted(verification.words(bbcode)) == sorted(verification.words(markdown))
+
+
+# --- gpg and our key store ----------------------------------------------------------------------
+
+
+def test_a_good_signature_by_our_key_names_the_post_and_revision(published, team_key, gpg_keys):
+    result = check_text(signed_copy(gpg_keys, published))
+    assert result.verdict == Verdict.GOOD and not result.outside_ignored
+    assert result.key.fingerprint == gpg_keys.team and result.key.status == "current"
+    assert result.match.revision == published.published_revision
+    assert result.match.standing == Standing.CURRENT
+    assert result.match.public_url == published.get_public_url()
+
+
+def test_forum_damage_that_gpg_tolerates_still_verifies(published, team_key, gpg_keys):
+    signed = signed_copy(gpg_keys, published)
+    stripped = "\n".join(line.rstrip() for line in signed.split("\n"))
+    for paste in (signed.replace("\n", "\r\n"), stripped.rstrip("\n"), f"\n\n{signed}\n\n\n"):
+        assert check_text(paste).verdict == Verdict.GOOD
+
+
+def test_our_key_without_a_signing_key_row_is_not_us(published, gpg_keys):
+    result = check_text(signed_copy(gpg_keys, published))
+    assert result.verdict == Verdict.NOT_OURS and result.match is None
+    assert result.key.fingerprint == gpg_keys.team
+
+
+def test_a_key_our_key_store_does_not_hold_is_not_us(published, team_key, foreign_keys):
+    result = check_text(signed_copy(foreign_keys, published))
+    assert result.verdict == Verdict.NOT_OURS and result.match is None
+    assert foreign_keys.team.endswith(result.key.fingerprint)
+
+
+def test_a_changed_signature_packet_is_bad_or_invalid_never_good(published, team_key, gpg_keys):
+    signed = signed_copy(gpg_keys, published)
+    marker = "-----BEGIN PGP SIGNATURE-----\n\n"
+    head, tail = signed.split(marker)
+    broken = head + marker + ("B" if tail[0] != "B" else "C") + tail[1:]
+    assert check_text(broken).verdict in {Verdict.BAD, Verdict.INVALID}
+
+
+def test_a_retired_key_still_vouches_for_what_it_signed(published, team_key, gpg_keys):
+    team_key.active = False
+    team_key.save(update_fields=["active"])
+    if hasattr(team_key, "status"):
+        type(team_key).objects.filter(pk=team_key.pk).update(status="retired")
+    result = check_text(signed_copy(gpg_keys, published))
+    assert result.verdict == Verdict.GOOD and result.key.status == "retired"
+    assert not result.key.signed_after_retirement
+
+
+def test_a_signature_made_after_its_key_was_retired_is_flagged(published, team_key, gpg_keys):
+    if not hasattr(team_key, "status_changed_at"):
+        pytest.skip("SigningKey has no status fields yet")
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    type(team_key).objects.filter(pk=team_key.pk).update(
+        status="retired", status_changed_at=yesterday
+    )
+    result = check_text(signed_copy(gpg_keys, published))
+    assert result.verdict == Verdict.GOOD and result.key.signed_after_retirement
+
+
+def test_a_revoked_key_proves_nothing_and_falls_back_to_the_words(published, team_key, gpg_keys):
+    if not hasattr(team_key, "status"):
+        pytest.skip("SigningKey has no status field yet")
+    type(team_key).objects.filter(pk=team_key.pk).update(status="revoked")
+    result = check_text(signed_copy(gpg_keys, published))
+    assert result.verdict == Verdict.REVOKED
+    assert result.match.similarity is not None  # matched by its words, as an unsigned text
+
+
+def test_gpg_that_cannot_run_is_reported_not_raised(published, team_key, gpg_keys, monkeypatch):
+    def hang(*args: Any, **kwargs: Any) -> None:
+        raise subprocess.TimeoutExpired(cmd="gpg", timeout=verification.GPG_TIMEOUT_SECONDS)
+
+    monkeypatch.setattr(verification.subprocess, "run", hang)
+    assert check_text(signed_copy(gpg_keys, published)).verdict == Verdict.UNAVAILABLE
+
+
+# --- Which revision, and where it stands --------------------------------------------------------
+
+
+def test_an_older_export_is_found_by_the_content_hash_in_its_footer(published, team_key, gpg_keys):
+    result = check_text(signed_copy(gpg_keys, published, labels=False))
+    assert result.verdict == Verdict.GOOD
+    assert result.match.revision == published.published_revision
+
+
+def test_a_restore_that_repeats_a_hash_is_told_apart_by_the_version(
+    published, team_key, gpg_keys, author, reviewer
+):
+    first = published.published_revision
+    new_version(published, author, reviewer, body="Second text.")
+    restore_revision(
+        post=published,
+        revision=first,
+        actor=author,
+        base_revision_id=Post.objects.get(pk=published.pk).latest_revision_id,
+    )
+    post = publish_latest(Post.objects.get(pk=published.pk), author=author, reviewer=reviewer)
+    third = post.published_revision
+    assert (third.number, third.content_hash) == (3, first.content_hash)
+    result = check_text(signed_copy(gpg_keys, post, first))
+    assert result.match.revision == first and result.match.standing == Standing.CURRENT
+    assert result.match.published == third  # "the same text as version 3"
+
+
+def test_a_signed_withdrawal_notice_says_so(published, team_key, gpg_keys, editor):
+    signed = signed_copy(gpg_keys, published, status="withdrawn")
+    workflow.withdraw(post=published, actor=editor, reason="Internal: dose error")
+    result = check_text(signed)
+    assert result.match.withdrawal_notice and result.match.standing == Standing.WITHDRAWN
+
+
+def test_an_archived_post_says_archived_with_its_date(published, team_key, gpg_keys, editor):
+    signed = signed_copy(gpg_keys, published)
+    workflow.archive(post=published, actor=editor)
+    match = check_text(signed).match
+    assert match.standing == Standing.ARCHIVED and match.since is not None
+    assert match.public_url == ""
+
+
+# --- Unsigned pastes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["phpbb", "dread", "plain-text", "discourse"])
+def test_every_unsigned_export_format_matches_its_revision(published, author, slug):
+    outcome = exports.export_post(post=published, profile=profile(slug), actor=author, final=True)
+    result = check_text(outcome.parts[0])
+    assert result.verdict == Verdict.UNSIGNED
+    assert result.match.revision == published.published_revision
+    assert result.match.similarity >= verification.MIN_SIMILARITY
+
+
+def test_an_unsigned_paste_picks_the_version_it_was_copied_from(published, author, reviewer):
+    first = published.published_revision
+    new_version(published, author, reviewer, body="Frequent use can badly damage the bladder.")
+    match = check_text(
+        "Ketamine and your bladder. Why frequent use hurts. Frequent use can damage the bladder."
+        " Take breaks, see a doctor."
+    ).match
+    assert match.revision == first and match.standing == Standing.OUTDATED
+
+
+def test_drafts_are_never_matched(post, author):
+    save_revision(
+        post=post,
+        author=author,
+        content=RevisionContent(title="Secret draft", body="Unreviewed words " * 20),
+        base_revision_id=post.latest_revision_id,
+    )
+    assert check_text("Secret draft. " + "Unreviewed words " * 20).match is None
