@@ -10,15 +10,19 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from content.models import (
+    AllowedNumber,
     AuditEvent,
     ExportProfile,
     Language,
     Notification,
+    OpsecOverride,
+    OpsecPhrase,
     Post,
     Repost,
     Review,
     ReviewPolicy,
     Revision,
+    SignedStatement,
     SigningKey,
     Tag,
     record_event,
@@ -92,7 +96,8 @@ class ExportProfileAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "signing_key":
-            kwargs["queryset"] = SigningKey.objects.filter(active=True)
+            current = SigningKey.Status.CURRENT  # retired and revoked keys never sign
+            kwargs["queryset"] = SigningKey.objects.filter(active=True, status=current)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: ExportProfile, form: Any, change: bool) -> None:
@@ -111,8 +116,16 @@ class ExportProfileAdmin(admin.ModelAdmin):
 class SigningKeyAdmin(ReadOnlyAdmin):
     """Keys are imported or generated on the studio's key page, which talks to gpg."""
 
-    list_display = ["label", "fingerprint", "expires", "active", "added_by", "added_at"]
+    list_display = ["label", "fingerprint", "expires", "active", "status", "added_by", "added_at"]
     list_select_related = ["added_by"]
+
+
+@admin.register(SignedStatement)
+class SignedStatementAdmin(ReadOnlyAdmin):
+    """Signed by `manage.py sign_statements`; append-only, the newest of each kind is served."""
+
+    list_display = ["kind", "created_at", "valid_until", "fingerprint"]
+    list_filter = ["kind"]
 
 
 @admin.register(Repost)
@@ -143,3 +156,31 @@ class ReviewAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "message", "read_at"]
     list_select_related = ["recipient"]
+
+
+# --- Opsec checks (content/opsec.py) ------------------------------------------------------------
+
+
+@admin.register(OpsecPhrase)
+class OpsecPhraseAdmin(admin.ModelAdmin):
+    """Phrases that must not leave the studio ("internal note"); case is ignored."""
+
+    list_display = ["phrase", "note"]
+    search_fields = ["phrase"]
+
+
+@admin.register(AllowedNumber)
+class AllowedNumberAdmin(admin.ModelAdmin):
+    """Public helplines and emergency numbers a post may give without an opsec finding."""
+
+    list_display = ["label", "number"]
+    search_fields = ["label", "number"]
+
+
+@admin.register(OpsecOverride)
+class OpsecOverrideAdmin(ReadOnlyAdmin):
+    """Overrides are recorded on the post's page (content.opsec.override_finding), audited."""
+
+    list_display = ["created_at", "revision", "rule", "where", "actor"]
+    list_filter = ["rule"]
+    list_select_related = ["revision", "revision__post", "actor"]

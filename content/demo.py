@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from content import exports, notifications, roles, workflow
+from content import notifications, reposts, roles, workflow
 from content.models import ExportProfile, Language, Post, PostKind
 from content.revisions import RevisionContent, Source, create_post, save_revision
 
@@ -185,8 +185,11 @@ Oververhit, verward of zweet je niet meer? Bel meteen **112**.
 """
 
 
-def _mdma(title: str, dose: str, name: str, sources: tuple[Source, ...]) -> RevisionContent:
+def _mdma(
+    title: str, dose: str, name: str, sources: tuple[Source, ...], public_change_note: str = ""
+) -> RevisionContent:
     return RevisionContent(
+        public_change_note=public_change_note,
         title=title,
         summary=f"Lab tests found {dose} of MDMA in single pills sold as \u201c{name}\u201d.",
         body=MDMA_ALERT_BODY.format(name=name, dose=dose),
@@ -217,6 +220,7 @@ DEMO_POSTS = [
                     "up to 280 mg",
                     "orange Tesla",
                     (TRIMBOS, SCIENSANO),
+                    "New lab results: the pills contain up to 280 mg of MDMA, not about 250 mg.",
                 ),
             ),
         ],
@@ -364,7 +368,7 @@ def _publish(post: Post, users: dict[str, object], *, at: datetime.datetime | No
 
 
 def _repost(post: Post, profile: str, where: str, days_ago: int) -> None:
-    exports.record_repost(
+    reposts.record_repost(
         post=Post.objects.get(pk=post.pk),
         profile=ExportProfile.objects.get(slug=profile),
         actor=post.created_by,

@@ -16,14 +16,15 @@ import datetime
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from content import workflow
+from content import opsec, workflow
 from content.exporters import (
     ExportDocument,
     ExportError,
@@ -34,6 +35,7 @@ from content.exporters import (
     SigningError,
     export,
 )
+from content.exporters.forum_markdown import escape_line_starts, escape_text
 from content.exporters.templates import template_placeholders
 from content.models import (
     AuditEvent,
@@ -63,8 +65,6 @@ ERROR_KEY_EXPIRED = (
 )
 ERROR_NOT_OUTDATED = "This repost is up to date; there is nothing to replace."
 ERROR_NOT_WITHDRAWN = "This post is still published; post the replacement instead of a notice."
-ERROR_POSTED_IN_FUTURE = "The date posted cannot be in the future."
-ERROR_WHERE = "Say where it was posted: the thread's URL or the forum's name."
 ERROR_ADDRESS_NOT_SET = (
     "The profile “{profile}” shows {{{placeholder}}}, but {setting} is not set, so readers "
     "could not check the text. Set {setting} in the environment, or change the profile's "
@@ -73,11 +73,19 @@ ERROR_ADDRESS_NOT_SET = (
 ADDRESS_SETTINGS = {"url": "PUBLIC_SITE_URL", "onion_url": "PUBLIC_ONION_URL"}
 
 WITHDRAWAL_TITLE = "Withdrawn: {title}"
+# Every value below is known when a notice is made; a date that is not is left out with its
+# phrase (content.exporters.templates follows the same rule for profile templates).
 WITHDRAWAL_BODY = (
-    "We have withdrawn this information (version {version}, content hash {hash}). "
-    "Please do not rely on it any more. If a corrected version is published, it will be "
-    "posted here."
+    "We withdrew this information{on}. It was version {version}{published} (content hash "
+    "{hash}). Please do not rely on it any more. If a corrected version is published, it will "
+    "be posted here."
 )
+WITHDRAWAL_REASON = "Why: {reason}"
+# A replacement opens with what changed since the version posted there (public change notes).
+CHANGED_SINCE = "**What changed since version {old}:**"
+CHANGED_ONE = CHANGED_SINCE + " {note}"
+CHANGED_IN = "- Version {number}: {note}"
+REPLACES = "**Updated:** version {new} replaces version {old}, posted here before."
 
 
 class NotExportable(ExportError):
@@ -155,7 +163,17 @@ def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocume
         canonical_url=canonical,
         onion_url=onion,
         is_final=final,
+        **reader_paths(post),
     )
+
+
+def reader_paths(post: Post) -> dict[str, str]:
+    """What a signed part names so readers can look it up: the post, our verify page and key."""
+    return {
+        "slug": post.slug,
+        "verify_path": reverse("public:verify"),
+        "key_path": reverse("public:pgp_txt"),
+    }
 
 
 def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:
@@ -173,6 +191,12 @@ def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:
     )
 
 
+ERROR_KEY_NOT_CURRENT = (
+    "The signing key {key} of the profile “{profile}” is {status} and never signs again; ask an "
+    "editor to choose a current key. Nothing was exported."
+)
+
+
 def signer_for(profile: ExportProfile) -> Signer | None:
     """The profile's signer, or a SigningError that says what an editor must fix."""
     if not profile.sign:
@@ -182,6 +206,11 @@ def signer_for(profile: ExportProfile) -> Signer | None:
         raise SigningError(ERROR_NO_KEY.format(profile=profile.name))
     if not key.active:
         raise SigningError(ERROR_KEY_INACTIVE.format(key=key, profile=profile.name))
+    if not key.can_sign:  # retired or revoked
+        status = key.get_status_display().lower()
+        raise SigningError(
+            ERROR_KEY_NOT_CURRENT.format(key=key, profile=profile.name, status=status)
+        )
     if key.is_expired:
         raise SigningError(
             ERROR_KEY_EXPIRED.format(key=key, profile=profile.name, expires=key.expires)
@@ -237,8 +266,11 @@ def _text(part: str) -> bytes:
     return (part if part.endswith("\n") else part + "\n").encode()
 
 
-def export_post(*, post: Post, profile: ExportProfile, actor: Any, final: bool) -> Outcome:
+def export_post(
+    *, post: Post, profile: ExportProfile, actor: Any, final: bool, replaces: Repost | None = None
+) -> Outcome:
     """Export the published revision as final (audited), or the latest revision as a preview.
+    As the replacement of the outdated repost `replaces`, it opens with what changed since.
 
     Raises NotExportable when `final` is asked of a post whose published text is not in force,
     SigningError when a signing profile cannot sign, ExportError for an unusable profile.
@@ -251,11 +283,15 @@ def export_post(*, post: Post, profile: ExportProfile, actor: Any, final: bool) 
     with transaction.atomic():
         # Locked, so that a withdrawal cannot slip between the check and the audit event.
         post = Post.objects.select_for_update().select_related("language").get(pk=post.pk)
-        blocker = final_blocker(post)
+        blocker = final_blocker(post) or opsec.export_blocker(
+            post=post, revision=post.published_revision
+        )
         if blocker:
             raise NotExportable(blocker)
         revision = post.published_revision
         document = document_for(post, revision, final=True)
+        if replaces is not None:
+            document = _opening_with_changes(document, post, replaces.revision, revision)
         check_addresses(profile, document)
         result = export(document, settings_for(profile, final=True), signer=signer_for(profile))
         outcome = Outcome(post, revision, profile, result, final=True)
@@ -263,23 +299,104 @@ def export_post(*, post: Post, profile: ExportProfile, actor: Any, final: bool) 
     return outcome
 
 
+def _md(text: str) -> str:
+    """Plain text (a note or reason people typed) as Markdown text that shows as typed."""
+    return escape_line_starts(escape_text(" ".join(text.split())))
+
+
+def changes_since(post: Post, posted: Revision, current: Revision) -> list[tuple[int, str]]:
+    """(version, public change note) of each version published after `posted` up to `current`,
+    oldest first; a note carried over unchanged from the version before is not repeated."""
+    published = {
+        event.revision
+        for event in AuditEvent.objects.filter(
+            post=post,
+            action=AuditEvent.Action.PUBLISHED,
+            revision__number__gt=posted.number,
+            revision__number__lte=current.number,
+        ).select_related("revision")
+    } | {current}
+    notes, previous = [], posted.public_change_note
+    for revision in sorted(published, key=lambda r: r.number):
+        if revision.public_change_note and revision.public_change_note != previous:
+            notes.append((revision.number, revision.public_change_note))
+        previous = revision.public_change_note
+    return notes
+
+
+def _opening_with_changes(
+    document: ExportDocument, post: Post, posted: Revision, current: Revision
+) -> ExportDocument:
+    """The document with "what changed" right under the title, before the summary and body."""
+    notes = changes_since(post, posted, current)
+    if not notes:
+        opening = REPLACES.format(new=current.number, old=posted.number)
+    elif len(notes) == 1:
+        opening = CHANGED_ONE.format(old=posted.number, note=_md(notes[0][1]))
+    else:
+        items = "\n".join(CHANGED_IN.format(number=n, note=_md(note)) for n, note in notes)
+        opening = CHANGED_SINCE.format(old=posted.number) + "\n\n" + items
+    summary = _md(document.summary) if document.summary.strip() else ""
+    body = "\n\n".join(part for part in (opening, summary, document.body) if part)
+    return replace(document, summary="", body=body)
+
+
+def _published_on(post: Post, revision: Revision) -> datetime.date | None:
+    """When `revision` was first published (the post's date if no event says)."""
+    event = (
+        AuditEvent.objects.filter(post=post, revision=revision, action=AuditEvent.Action.PUBLISHED)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    moment = event.created_at if event else post.published_at
+    return timezone.localdate(moment) if moment else None
+
+
+def _withdrawn_on(post: Post) -> datetime.date | None:
+    if post.state == PostState.WITHDRAWN and post.withdrawn_at:
+        return timezone.localdate(post.withdrawn_at)
+    event = (
+        AuditEvent.objects.filter(
+            post=post, action__in=[AuditEvent.Action.WITHDRAWN, AuditEvent.Action.ARCHIVED]
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return timezone.localdate(event.created_at) if event else None
+
+
 def withdrawal_notice(*, repost: Repost, actor: Any) -> Outcome:
     """A short notice, in the repost's forum format (signed if its profile signs), that the
-    text posted there was withdrawn. It says nothing about why: reasons are internal."""
+    text posted there was withdrawn: its version, approvals and dates, and the reason for
+    readers if the editor gave one. The internal reason never appears."""
     post, revision, profile = repost.post, repost.revision, repost.profile
     if post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
         raise NotExportable(ERROR_NOT_WITHDRAWN)
     canonical, onion = public_urls(post)
+    published, withdrawn = _published_on(post, revision), _withdrawn_on(post)
+    body = WITHDRAWAL_BODY.format(
+        on=f" on {withdrawn.isoformat()}" if withdrawn else "",
+        version=revision.number,
+        published=f", published on {published.isoformat()}" if published else "",
+        hash=revision.content_hash,
+    )
+    if post.state == PostState.WITHDRAWN and post.public_reason:
+        body += "\n\n" + WITHDRAWAL_REASON.format(reason=_md(post.public_reason))
     document = ExportDocument(
         title=WITHDRAWAL_TITLE.format(title=revision.title),
         summary="",
-        body=WITHDRAWAL_BODY.format(version=revision.number, hash=revision.content_hash),
+        body=body,
         version=revision.number,
         content_hash=revision.content_hash,
         language=post.language.code,
+        kind=post.kind,
+        published_on=published,
+        approvals=workflow.approvals(revision),
         canonical_url=canonical,
         onion_url=onion,
         is_final=True,
+        status="withdrawn",
+        **reader_paths(post),
     )
     check_addresses(profile, document)
     notice_settings = settings_for(profile, final=True)
@@ -301,91 +418,4 @@ def _audit(outcome: Outcome, actor: Any) -> None:
         part_hashes=outcome.part_hashes,
         signed=outcome.result.signed,
         withdrawal_notice=outcome.notice,
-    )
-
-
-# --- The repost register ------------------------------------------------------------------------
-
-
-def _check_posted(where: str, posted_on: datetime.date) -> str:
-    if not where.strip():
-        raise ExportError(ERROR_WHERE)
-    if posted_on > timezone.localdate():
-        raise ExportError(ERROR_POSTED_IN_FUTURE)
-    return where.strip()
-
-
-@transaction.atomic
-def record_repost(
-    *,
-    post: Post,
-    profile: ExportProfile,
-    actor: Any,
-    where: str,
-    posted_on: datetime.date,
-    replaces: Repost | None = None,
-) -> Repost:
-    """Record that the published revision was posted at `where`; optionally closing an
-    outdated repost it replaces. Only text in force can be recorded: drafts are not reposted."""
-    where = _check_posted(where, posted_on)
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    blocker = final_blocker(post)
-    if blocker:
-        raise NotExportable(blocker)
-    repost = Repost.objects.create(
-        post=post,
-        revision=post.published_revision,
-        profile=profile,
-        where=where,
-        posted_on=posted_on,
-        recorded_by=actor,
-    )
-    details: dict[str, Any] = {"profile": profile.slug, "where": where}
-    if replaces is not None:
-        old = Repost.objects.outdated().filter(pk=replaces.pk, post=post)
-        if not old.update(superseded_by=repost):
-            raise NotExportable(ERROR_NOT_OUTDATED)
-        details["replaces"] = replaces.pk
-    record_event(
-        action=AuditEvent.Action.REPOST_RECORDED,
-        actor=actor,
-        post=post,
-        revision=post.published_revision,
-        **details,
-    )
-    return repost
-
-
-@transaction.atomic
-def record_notice_posted(*, repost: Repost, actor: Any, posted_on: datetime.date) -> Repost:
-    """The withdrawal notice was posted in the thread of `repost`, which is now closed."""
-    _check_posted(repost.where, posted_on)
-    repost = Repost.objects.select_for_update().select_related("post").get(pk=repost.pk)
-    if repost.post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
-        raise NotExportable(ERROR_NOT_WITHDRAWN)
-    if repost.notice_posted_on is not None or repost.superseded_by_id is not None:
-        raise NotExportable(ERROR_NOT_OUTDATED)
-    repost.notice_posted_on = posted_on
-    repost.save(update_fields=["notice_posted_on"])
-    record_event(
-        action=AuditEvent.Action.REPOST_RECORDED,
-        actor=actor,
-        post=repost.post,
-        revision=repost.revision,
-        profile=repost.profile.slug,
-        where=repost.where,
-        withdrawal_notice=True,
-    )
-    return repost
-
-
-def outdated_reposts() -> Any:
-    """Every outdated repost, with what the dashboard shows, in a fixed number of queries."""
-    return Repost.objects.outdated().select_related(
-        "post",
-        "post__language",
-        "post__published_revision",
-        "revision",
-        "profile",
-        "recorded_by",
     )

@@ -21,6 +21,11 @@ urlpatterns = [
     path("posts/<int:pk>/review/", review.review_post, name="review_post"),
     path("posts/<int:pk>/workflow/<slug:action>/", review.post_action, name="post_action"),
     path("posts/<int:pk>/timeline/", review.post_timeline, name="post_timeline"),
+    path(
+        "posts/<int:pk>/revisions/<int:number>/opsec/override/",
+        review.opsec_override,
+        name="opsec_override",
+    ),
     path("audit/", review.audit_log, name="audit_log"),
     path("notifications/", review.notification_list, name="notifications"),
     # Exports, the repost register and signing keys (content/views/exports.py).
@@ -33,6 +38,8 @@ urlpatterns = [
     path("keys/import/", exports.key_import, name="key_import"),
     path("keys/generate/", exports.key_generate, name="key_generate"),
     path("keys/<int:pk>/toggle/", exports.key_toggle, name="key_toggle"),
+    path("keys/<int:pk>/retire/", exports.key_retire, name="key_retire"),
+    path("keys/<int:pk>/revoke/", exports.key_revoke, name="key_revoke"),
     path("keys/<int:pk>/public.asc", exports.key_public, name="key_public"),
     # Paths fixed by MARKDOWNX_URLS_PATH and MARKDOWNX_UPLOAD_URLS_PATH in settings.
     path("markdown/preview/", editor.markdown_preview, name="markdown_preview"),

@@ -181,6 +181,10 @@ CONTENT_MAX_IMAGE_PIXELS = int(os.environ.get("CONTENT_MAX_IMAGE_PIXELS", str(40
 CONTENT_IMAGE_MAX_EDGE = int(os.environ.get("CONTENT_IMAGE_MAX_EDGE", "2000"))
 # Keeps a multipart upload of an oversized image from being buffered whole before we refuse it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CONTENT_MAX_IMAGE_BYTES
+# The public verify page (content/verification.py): the largest paste it checks, and how many
+# checks a minute it runs for all readers of one address (clear net or onion) together.
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", "200000"))
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "60"))
 
 # django-markdownx: the editor's live preview goes through the project's one Markdown module,
 # and both endpoints are served by our own views (login, permission and size checks).
@@ -208,3 +212,6 @@ GNUPG_PASSPHRASE = os.environ.get("GNUPG_PASSPHRASE", "")
 # be set ("" leaves it out).
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", STUDIO_BASE_URL).rstrip("/")
 PUBLIC_ONION_URL = os.environ.get("PUBLIC_ONION_URL", "").rstrip("/")
+# Further official addresses (mirrors) for the signed /mirrors.txt, comma-separated full URLs;
+# empty by default: the list then names the two addresses above.
+PUBLIC_MIRRORS = [url.rstrip("/") for url in env_list("PUBLIC_MIRRORS", "")]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from content import roles
-from content.models import Language, Post, PostKind
+from content.exporters.signing import generate_key
+from content.models import ExportProfile, Language, Post, PostKind, SigningKey
 from content.revisions import RevisionContent, Source, create_post
+from tests.support import ONION, SITE, Keys, key_record, publish_latest
 
 PASSWORD = "correct horse battery staple"
 
@@ -99,3 +105,50 @@ def assert_constant_queries(django_assert_max_num_queries: Any) -> Callable[...,
 def author_client(client: Any, author: Any) -> Any:
     client.force_login(author)
     return client
+
+
+# --- Signing: one gpg key store for the whole run, our key on record, the public addresses ----
+
+
+@pytest.fixture(scope="session")
+def gpg_keys() -> Iterator[Keys]:
+    # A short path: gpg-agent's socket lives in the home directory and socket paths are short.
+    home = tempfile.mkdtemp(prefix="gpg-", dir="/tmp")
+    try:
+        expired = generate_key(home, name="Old", email="old@example.org", expire="seconds=1")
+        team = generate_key(home, name="Team", email="team@example.org")
+        time.sleep(1.2)
+        yield Keys(home=home, team=team, expired=expired)
+    finally:
+        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def export_settings(settings: Any, gpg_keys: Keys) -> Any:
+    """The session key store as GNUPG_HOME, and both public addresses configured."""
+    settings.GNUPG_HOME = gpg_keys.home
+    settings.GNUPG_PASSPHRASE = ""
+    settings.PUBLIC_SITE_URL = SITE
+    settings.PUBLIC_ONION_URL = ONION
+    return settings
+
+
+@pytest.fixture
+def team_key(gpg_keys: Keys, db: Any) -> SigningKey:
+    return key_record(gpg_keys.home, gpg_keys.team, "Team key")
+
+
+@pytest.fixture
+def signed_profile(team_key: SigningKey) -> ExportProfile:
+    profile = ExportProfile.objects.get(slug="phpbb")
+    profile.sign, profile.signing_key = True, team_key
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@pytest.fixture
+def published(post: Post, author: Any, reviewer: Any) -> Post:
+    publish_latest(post, author=author, reviewer=reviewer)
+    return Post.objects.select_related("language").get(pk=post.pk)

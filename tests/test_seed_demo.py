@@ -69,7 +69,7 @@ def test_a_migration_provides_dutch_french_and_english() -> None:
 
 @pytest.mark.django_db
 def test_the_demo_shows_every_workflow_state_and_an_outdated_repost() -> None:
-    from content.exports import outdated_reposts
+    from content.reposts import outdated_reposts
 
     run()
     labels = [post.status_label for post in Post.objects.with_revisions()]

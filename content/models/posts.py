@@ -185,6 +185,12 @@ class Post(models.Model):
     published_base_number = models.PositiveIntegerField(
         default=0, help_text="Number of the revision published before the current one (0: none)."
     )
+    # Set by workflow.withdraw(). The public reason is shown on the 410 page and in withdrawal
+    # notices; the internal reason stays in state_note and the audit log.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    public_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why it was withdrawn, in words for readers."
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -276,6 +282,8 @@ class Revision(models.Model):
     sources = models.JSONField(default=list, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="revisions")
     change_note = models.CharField(max_length=300, blank=True)
+    # Public, unlike change_note: a replacement repost opens with it, so reviewers judge it.
+    public_change_note = models.CharField(max_length=500, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_written"
     )
@@ -348,7 +356,12 @@ class AuditEvent(models.Model):
         REPOST_RECORDED = "repost_recorded", "Repost recorded"
         SIGNING_KEY_ADDED = "signing_key_added", "Signing key added"
         SIGNING_KEY_CHANGED = "signing_key_changed", "Signing key switched on or off"
+        SIGNING_KEY_RETIRED = "signing_key_retired", "Signing key retired"
+        SIGNING_KEY_REVOKED = "signing_key_revoked", "Signing key revoked"
+        STATEMENT_SIGNED = "statement_signed", "Canary or mirror list signed"
         EXPORT_PROFILE_CHANGED = "export_profile_changed", "Export profile changed"
+        SLUG_CHANGED = "slug_changed", "Address (slug) changed"
+        OPSEC_OVERRIDDEN = "opsec_overridden", "Opsec finding overridden"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -8,16 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from content import workflow
+from content import addresses, opsec, workflow
 from content.forms import (
     NewPostForm,
+    PostEditForm,
     RestoreForm,
-    RevisionForm,
     SourceFormSet,
     sources_from,
     sources_initial,
@@ -83,6 +84,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
             form.add_error("slug", str(taken))
         else:
             messages.success(request, f"Created “{post.title}” as revision 1.")
+            _opsec_message(request, post, post.latest_revision)
             return redirect(post)
     return render(
         request, "content/author/post_form.html", {"form": form, "sources": sources, "post": None}
@@ -98,24 +100,33 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, workflow.ERROR_ARCHIVED)
         return redirect(post)
     if request.method != "POST":
-        form = RevisionForm(initial=_initial(latest))
+        form = PostEditForm(initial=_initial(latest), post=post, user=request.user)
         sources = SourceFormSet(initial=sources_initial(latest.sources), prefix=SOURCES_PREFIX)
+        context["opsec"] = opsec.run_checks(revision=latest, post=post)
         return render(request, "content/author/post_form.html", context | _forms(form, sources))
 
-    form = RevisionForm(request.POST)
+    form = PostEditForm(request.POST, post=post, user=request.user)
     sources = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
     if not (form.is_valid() and sources.is_valid()):
         return render(request, "content/author/post_form.html", context | _forms(form, sources))
     try:
-        revision = save_revision(
-            post=post,
-            author=request.user,
-            content=form.content(sources_from(sources)),
-            base_revision_id=form.cleaned_data["base_revision"],
-            change_note=form.cleaned_data["change_note"],
-        )
+        # One transaction: a refused address leaves no revision behind, and the reverse.
+        with transaction.atomic():
+            revision = save_revision(
+                post=post,
+                author=request.user,
+                content=form.content(sources_from(sources)),
+                base_revision_id=form.cleaned_data["base_revision"],
+                change_note=form.cleaned_data["change_note"],
+            )
+            if form.slug_changed:
+                _change_slug(request, post, form)
     except EditConflict as conflict:
         return _render_conflict(request, post, conflict, sources)
+    except (SlugTaken, addresses.BadSlug) as error:
+        post.refresh_from_db()  # the revision saved with it was rolled back
+        form.add_error("slug", str(error))
+        return render(request, "content/author/post_form.html", context | _forms(form, sources))
     except workflow.WorkflowError as error:
         # E.g. archived meanwhile: say so, and keep every character the author typed.
         form.add_error(None, str(error))
@@ -126,10 +137,26 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Nothing changed, so no new revision was written.")
     else:
         messages.success(request, f"Saved revision {revision.number}.")
+        _opsec_message(request, post, revision)
     return redirect(post)
 
 
-def _forms(form: RevisionForm, sources: SourceFormSet) -> dict[str, object]:
+def _opsec_message(request: HttpRequest, post: Post, revision: Revision) -> None:
+    """Checked on save, so the author hears of it now rather than when exporting."""
+    summary = opsec.run_checks(revision=revision, post=post).summary
+    if summary:
+        messages.warning(request, summary)
+
+
+def _change_slug(request: HttpRequest, post: Post, form: PostEditForm) -> None:
+    slug = form.cleaned_data["slug"]
+    addresses.change_slug(
+        post=post, actor=request.user, slug=slug, keep_old_address=form.keep_old_address
+    )
+    messages.success(request, f"The address is now {post.get_public_url()}.")
+
+
+def _forms(form: PostEditForm, sources: SourceFormSet) -> dict[str, object]:
     return {"form": form, "sources": sources}
 
 
@@ -140,6 +167,7 @@ def _initial(revision: Revision) -> dict[str, object]:
         "body": revision.body,
         "substances": revision.substances,
         "topics": revision.topics,
+        "public_change_note": revision.public_change_note,
         "base_revision": revision.pk,
     }
 
@@ -154,7 +182,7 @@ def _render_conflict(
     """
     data: QueryDict = request.POST.copy()
     data["base_revision"] = str(conflict.latest.pk)
-    form = RevisionForm(data)
+    form = PostEditForm(data, post=post, user=request.user)
     form.is_valid()
     base_content = RevisionContent.of(conflict.base) if conflict.base else None
     context = {
@@ -177,6 +205,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revision": post.latest_revision,
             "can_edit": post.can_be_edited_by(request.user) and post.state != PostState.ARCHIVED,
             "actions": workflow.allowed_actions(post, request.user),
+            "opsec": opsec.run_checks(revision=post.latest_revision, post=post),
         },
     )
 
@@ -206,10 +235,12 @@ def _revision(post: Post, number: int) -> Revision:
 @login_required
 def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     post = _visible_post(request, pk)
+    revision = _revision(post, number)
+    report = opsec.run_checks(revision=revision, post=post)
     return render(
         request,
         "content/author/post_detail.html",
-        {"post": post, "revision": _revision(post, number), "can_edit": False},
+        {"post": post, "revision": revision, "can_edit": False, "opsec": report},
     )
 
 
@@ -262,10 +293,14 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
             "at the history. Review it, then restore again if you still want to.",
         )
         return redirect("content:post_history", pk=post.pk)
+    except workflow.WorkflowError as error:  # archived, or a public change note is needed
+        messages.error(request, f"Not restored: {error}")
+        return redirect("content:post_history", pk=post.pk)
     if revision is None:
         messages.info(request, f"Revision {old.number} is identical to the latest; nothing to do.")
     else:
         messages.success(
             request, f"Restored revision {old.number} as new revision {revision.number}."
         )
+        _opsec_message(request, post, revision)
     return redirect(post)

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from content import exports, signing_keys
+from content import exports, reposts, signing_keys
 from content.export_forms import (
     FINAL,
     PREVIEW,
@@ -100,7 +100,7 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("You may not record reposts.")
         if form.is_valid():
             try:
-                repost = exports.record_repost(
+                repost = reposts.record_repost(
                     post=post,
                     profile=form.cleaned_data["profile"],
                     actor=request.user,
@@ -116,7 +116,7 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("content:post_reposts", pk=post.pk)
         status = 400
-    reposts = post.reposts.select_related("revision", "profile", "recorded_by")
+    recorded = post.reposts.select_related("revision", "profile", "recorded_by")
     outdated = set(post.reposts.outdated().values_list("pk", flat=True))
     return render(
         request,
@@ -126,7 +126,7 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "blocker": blocker,
             "can_record": _can_final(request) and request.user.has_perm("content.add_repost"),
-            "reposts": reposts,
+            "reposts": recorded,
             "outdated": outdated,
         },
         status=status,
@@ -137,11 +137,11 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("content.view_repost", raise_exception=True)
 def outdated_reposts(request: HttpRequest) -> HttpResponse:
     visible = Post.objects.visible_to(request.user)
-    reposts = exports.outdated_reposts().filter(post__in=visible)
+    outdated = reposts.outdated_reposts().filter(post__in=visible)
     return render(
         request,
         "content/exports/outdated.html",
-        {"reposts": reposts, "can_replace": _can_final(request)},
+        {"reposts": outdated, "can_replace": _can_final(request)},
     )
 
 
@@ -173,7 +173,11 @@ def repost_replacement(request: HttpRequest, pk: int) -> HttpResponse:
             outcome = exports.withdrawal_notice(repost=repost, actor=request.user)
         else:
             outcome = exports.export_post(
-                post=repost.post, profile=repost.profile, actor=request.user, final=True
+                post=repost.post,
+                profile=repost.profile,
+                actor=request.user,
+                final=True,
+                replaces=repost,
             )
     except (ExportError, SigningError) as error:
         context["error"] = str(error)
@@ -199,11 +203,11 @@ def repost_close(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if withdrawn:
-                exports.record_notice_posted(
+                reposts.record_notice_posted(
                     repost=repost, actor=request.user, posted_on=form.cleaned_data["posted_on"]
                 )
             else:
-                exports.record_repost(
+                reposts.record_repost(
                     post=repost.post,
                     profile=repost.profile,
                     actor=request.user,
@@ -314,6 +318,57 @@ def key_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     key = signing_keys.set_key_active(key=key, actor=request.user, active=not key.active)
     state = "can be chosen again" if key.active else "is switched off"
     messages.success(request, f"{key} {state}.")
+    return redirect("content:key_list")
+
+
+CERTIFICATE_MAX_CHARS = 20_000
+ERROR_CERTIFICATE_SIZE = "That is too long for a revocation certificate; paste only that."
+
+
+@login_required
+@permission_required("content.change_signingkey", raise_exception=True)
+@require_POST
+def key_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    key = get_object_or_404(SigningKey, pk=pk)
+    try:
+        key = signing_keys.retire_signing_key(
+            key=key, actor=request.user, reason=request.POST.get("reason", "")[:300]
+        )
+    except SigningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{key} is retired: it signs nothing more, and stays published.")
+    return redirect("content:key_list")
+
+
+@login_required
+@permission_required("content.change_signingkey", raise_exception=True)
+def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a key: readers are told, and gpg marks it revoked in the published key."""
+    key = get_object_or_404(SigningKey, pk=pk)
+    context: dict[str, Any] = {
+        "key": key,
+        "reasons": signing_keys.RevocationReason.CHOICES,
+        "reason": request.POST.get("reason", "")[:300],
+        "reason_code": request.POST.get("reason_code", signing_keys.RevocationReason.SUPERSEDED),
+    }
+    if request.method != "POST":
+        return render(request, "content/exports/key_revoke.html", context)
+    certificate = request.POST.get("certificate", "")
+    try:
+        if len(certificate) > CERTIFICATE_MAX_CHARS:
+            raise SigningError(ERROR_CERTIFICATE_SIZE)
+        key = signing_keys.revoke_signing_key(
+            key=key,
+            actor=request.user,
+            reason=context["reason"],
+            reason_code=context["reason_code"],
+            certificate=certificate,
+        )
+    except SigningError as error:
+        context["error"] = str(error)
+        return render(request, "content/exports/key_revoke.html", context, status=400)
+    messages.success(request, f"{key} is revoked; /pgp/ and /pgp.txt say so.")
     return redirect("content:key_list")
 
 

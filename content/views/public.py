@@ -7,9 +7,10 @@ without JavaScript, so it can also be served as an onion service.
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 
+from content import addresses
 from content.models import Language, Post, PostQuerySet, PostState, Review
 
 
@@ -33,11 +34,15 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
-    post = get_object_or_404(
-        Post.objects.select_related("language", "published_revision"),
-        language__code=lang,
-        slug=slug,
-    )
+    found = addresses.resolve(language_code=lang, slug=slug)
+    if found.gone:
+        # An address that had to disappear: say so, and name nothing (no title, no new address).
+        return render(request, "content/public/gone.html", {"address_gone": True}, status=410)
+    if found.old is not None:
+        return HttpResponsePermanentRedirect(found.old.post.get_public_url())
+    post = found.post
+    if post is None:
+        raise Http404("No post at this address.")
     if post.published_revision_id is None or post.state in {
         PostState.WITHDRAWN,
         PostState.ARCHIVED,

@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from content import workflow
+from content import opsec, workflow
 from content.models import AuditEvent, Notification, Post, PostState, Review, Revision
 from content.revisions import RevisionContent, compare
 from content.views.author import _visible_post
@@ -104,6 +104,7 @@ def review_post(request: HttpRequest, pk: int) -> HttpResponse:
             "required": workflow.ReviewPolicy.for_kind(post.kind).required_approvals,
             "blocker": workflow.approval_blocker(post, revision, request.user),
             "form": form,
+            "opsec": opsec.run_checks(revision=revision, post=post),
         },
     )
 
@@ -134,6 +135,7 @@ def _decide(
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, max_length=1000)
+    public_reason = forms.CharField(required=False, max_length=workflow.MAX_PUBLIC_REASON)
     revision_id = forms.IntegerField(required=False)
 
 
@@ -148,7 +150,9 @@ def _publish(post: Post, user: Any, data: dict[str, Any]) -> str:
 
 
 def _withdraw(post: Post, user: Any, data: dict[str, Any]) -> str:
-    workflow.withdraw(post=post, actor=user, reason=data["reason"])
+    workflow.withdraw(
+        post=post, actor=user, reason=data["reason"], public_reason=data["public_reason"]
+    )
     return "Withdrawn: it is no longer on the public site."
 
 
@@ -241,3 +245,35 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         return redirect("content:notifications")
     notes = Notification.objects.filter(recipient=request.user).select_related("post")[:200]
     return render(request, "content/review/notifications.html", {"notifications": notes})
+
+
+class OverrideForm(forms.Form):
+    key = forms.CharField(max_length=80)
+    reason = forms.CharField(max_length=opsec.MAX_REASON, required=False)
+    back = forms.ChoiceField(choices=[("post", "post"), ("review", "review")], required=False)
+
+
+@login_required
+@require_POST
+def opsec_override(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """An editor lets one opsec finding of one revision through; content.opsec checks the right."""
+    post = _visible_post(request, pk)
+    revision = get_object_or_404(post.revisions, number=number)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, opsec.ERROR_OVERRIDE_FORM)
+    else:
+        data = form.cleaned_data
+        try:
+            opsec.override_finding(
+                revision=revision, key=data["key"], actor=request.user, reason=data["reason"]
+            )
+        except opsec.OverrideNotPermitted as error:
+            raise PermissionDenied(str(error)) from error
+        except opsec.OpsecError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Override recorded for revision {revision.number}.")
+        if data["back"] == "review":
+            return redirect("content:review_post", pk=post.pk)
+    return redirect(post if revision.pk == post.latest_revision_id else revision)

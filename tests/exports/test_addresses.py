@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from content import exports, workflow
+from content import exports, reposts, workflow
 from content.exporters import ExportError
 from content.exporters.templates import ADDRESS_NOT_SET
 from content.models import Repost
-from tests.exports.conftest import ONION, profile
+from tests.support import ONION, profile
 
 
 def test_a_tor_export_without_an_onion_address_is_refused_clearly(published, author, settings):
@@ -34,7 +34,7 @@ def test_with_the_onion_address_set_the_final_export_carries_it(published, autho
 
 
 def test_a_withdrawal_notice_also_needs_the_address(published, author, editor, settings):
-    repost = exports.record_repost(
+    repost = reposts.record_repost(
         post=published,
         profile=profile("dread"),
         actor=author,

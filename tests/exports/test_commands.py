@@ -11,7 +11,7 @@ from content.exporters import DRAFT_BANNER
 from content.models import AuditEvent
 from content.revisions import create_post
 from tests.conftest import content_of
-from tests.exports.conftest import publish_latest
+from tests.support import publish_latest
 
 
 def run(*args: str) -> tuple[str, str]:

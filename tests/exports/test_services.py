@@ -11,12 +11,12 @@ import pytest
 from django.utils import timezone
 from markdown_it import MarkdownIt
 
-from content import exports, workflow
+from content import exports, reposts, workflow
 from content.exporters import DRAFT_BANNER, SigningError
 from content.models import AuditEvent, Post, Repost
 from content.revisions import Source, save_revision
 from tests.conftest import content_of
-from tests.exports.conftest import ONION, key_record, profile, publish_latest
+from tests.support import ONION, key_record, profile, publish_latest
 
 SEEDED = ["dread", "phpbb-tor", "phpbb", "xenforo", "reddit", "discourse", "plain-text"]
 
@@ -207,7 +207,7 @@ def test_a_key_missing_from_the_key_store_gives_a_clear_error(
 
 
 def record(post: Post, actor, slug: str = "dread", where: str = "http://dread.onion/d/hr/1"):
-    return exports.record_repost(
+    return reposts.record_repost(
         post=post,
         profile=profile(slug),
         actor=actor,
@@ -231,7 +231,7 @@ def test_a_draft_cannot_be_recorded_as_reposted(post, author) -> None:
 
 def test_a_repost_date_in_the_future_is_refused(published, author) -> None:
     with pytest.raises(exports.ExportError, match="future"):
-        exports.record_repost(
+        reposts.record_repost(
             post=published,
             profile=profile("reddit"),
             actor=author,
@@ -250,7 +250,7 @@ def test_a_newer_publication_makes_reposts_outdated_until_replaced(
     assert list(Repost.objects.outdated()) == [old]
     replacement = exports.export_post(post=post, profile=old.profile, actor=author, final=True)
     assert "(2027)" in replacement.parts[0]
-    new = exports.record_repost(
+    new = reposts.record_repost(
         post=post,
         profile=old.profile,
         actor=author,
@@ -275,5 +275,5 @@ def test_a_withdrawal_makes_reposts_outdated_with_a_notice_in_the_forum_format(
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORTED, details__withdrawal_notice=True
     ).exists()
-    exports.record_notice_posted(repost=old, actor=author, posted_on=timezone.localdate())
+    reposts.record_notice_posted(repost=old, actor=author, posted_on=timezone.localdate())
     assert not Repost.objects.outdated().exists()

@@ -21,7 +21,7 @@ from content.exporters.signing import generate_key, keystore
 from content.models import AuditEvent, ExportProfile, Post, Repost, SigningKey
 from content.revisions import create_post, save_revision
 from tests.conftest import content_of
-from tests.exports.conftest import key_record, publish_latest
+from tests.support import key_record, publish_latest
 
 
 def export_url(post: Post) -> str:

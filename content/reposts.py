@@ -1,0 +1,105 @@
+"""The repost register: where the published text of a post was pasted, and when it was closed.
+
+A Repost records that one revision was posted with one profile at a place; it is outdated once
+that revision is no longer the published text. Closing it means posting the replacement (a
+newer Repost) or, for a withdrawn post, the withdrawal notice. Only text in force is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from content.exporters import ExportError
+from content.exports import ERROR_NOT_OUTDATED, ERROR_NOT_WITHDRAWN, NotExportable, final_blocker
+from content.models import AuditEvent, ExportProfile, Post, PostState, Repost, record_event
+
+ERROR_POSTED_IN_FUTURE = "The date posted cannot be in the future."
+ERROR_WHERE = "Say where it was posted: the thread's URL or the forum's name."
+
+
+def _check_posted(where: str, posted_on: datetime.date) -> str:
+    if not where.strip():
+        raise ExportError(ERROR_WHERE)
+    if posted_on > timezone.localdate():
+        raise ExportError(ERROR_POSTED_IN_FUTURE)
+    return where.strip()
+
+
+@transaction.atomic
+def record_repost(
+    *,
+    post: Post,
+    profile: ExportProfile,
+    actor: Any,
+    where: str,
+    posted_on: datetime.date,
+    replaces: Repost | None = None,
+) -> Repost:
+    """Record that the published revision was posted at `where`; optionally closing an
+    outdated repost it replaces. Only text in force can be recorded: drafts are not reposted."""
+    where = _check_posted(where, posted_on)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    blocker = final_blocker(post)
+    if blocker:
+        raise NotExportable(blocker)
+    repost = Repost.objects.create(
+        post=post,
+        revision=post.published_revision,
+        profile=profile,
+        where=where,
+        posted_on=posted_on,
+        recorded_by=actor,
+    )
+    details: dict[str, Any] = {"profile": profile.slug, "where": where}
+    if replaces is not None:
+        old = Repost.objects.outdated().filter(pk=replaces.pk, post=post)
+        if not old.update(superseded_by=repost):
+            raise NotExportable(ERROR_NOT_OUTDATED)
+        details["replaces"] = replaces.pk
+    record_event(
+        action=AuditEvent.Action.REPOST_RECORDED,
+        actor=actor,
+        post=post,
+        revision=post.published_revision,
+        **details,
+    )
+    return repost
+
+
+@transaction.atomic
+def record_notice_posted(*, repost: Repost, actor: Any, posted_on: datetime.date) -> Repost:
+    """The withdrawal notice was posted in the thread of `repost`, which is now closed."""
+    _check_posted(repost.where, posted_on)
+    repost = Repost.objects.select_for_update().select_related("post").get(pk=repost.pk)
+    if repost.post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
+        raise NotExportable(ERROR_NOT_WITHDRAWN)
+    if repost.notice_posted_on is not None or repost.superseded_by_id is not None:
+        raise NotExportable(ERROR_NOT_OUTDATED)
+    repost.notice_posted_on = posted_on
+    repost.save(update_fields=["notice_posted_on"])
+    record_event(
+        action=AuditEvent.Action.REPOST_RECORDED,
+        actor=actor,
+        post=repost.post,
+        revision=repost.revision,
+        profile=repost.profile.slug,
+        where=repost.where,
+        withdrawal_notice=True,
+    )
+    return repost
+
+
+def outdated_reposts() -> Any:
+    """Every outdated repost, with what the dashboard shows, in a fixed number of queries."""
+    return Repost.objects.outdated().select_related(
+        "post",
+        "post__language",
+        "post__published_revision",
+        "revision",
+        "profile",
+        "recorded_by",
+    )
