@@ -70,6 +70,8 @@ def test_the_signed_copy_is_readable_text_that_names_the_post(
     for markup in ("\\~", "\\^", "**", "[b]low", "[/list]", "[url="):
         assert markup not in text
     assert "\n1. Weigh with a 0.001 g scale\n" in text
+    after_label = " ".join(text.split("See the guide", 1)[1].split())
+    assert after_label.startswith(("<https://example.org/guide>", "\u2039https://example.org/guide\u203a"))
     assert "\n- " not in text  # no dash-escaped lines
     for line in (
         "Title: Dosing [b]basics[/b] ~ a guide",
