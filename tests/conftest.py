@@ -16,8 +16,8 @@ from django.contrib.auth.models import Group
 from content import roles
 from content.exporters.signing import generate_key
 from content.models import ExportProfile, Language, Post, PostKind, SigningKey
-from content.revisions import RevisionContent, Source, create_post
-from tests.support import ONION, SITE, Keys, key_record, publish_latest
+from content.revisions import create_post
+from tests.support import ONION, SITE, Keys, content_of, key_record, publish_latest
 
 PASSWORD = "correct horse battery staple"
 
@@ -66,19 +66,6 @@ def languages(db: Any) -> dict[str, Language]:
 @pytest.fixture
 def english(languages: dict[str, Language]) -> Language:
     return languages["en"]
-
-
-def content_of(**changes: Any) -> RevisionContent:
-    values: dict[str, Any] = {
-        "title": "Ketamine and your bladder",
-        "summary": "Why frequent use hurts.",
-        "body": "Frequent use can **damage** the bladder.\n\n- Take breaks\n- See a doctor",
-        "sources": (Source("EUDA drug profile", "https://www.euda.europa.eu/", "2026-10-01"),),
-        "substances": ("ketamine",),
-        "topics": ("safer use",),
-    }
-    values.update(changes)
-    return RevisionContent(**values)
 
 
 @pytest.fixture
@@ -152,3 +139,27 @@ def signed_profile(team_key: SigningKey) -> ExportProfile:
 def published(post: Post, author: Any, reviewer: Any) -> Post:
     publish_latest(post, author=author, reviewer=reviewer)
     return Post.objects.select_related("language").get(pk=post.pk)
+
+
+@pytest.fixture
+def own_store(settings: Any) -> Iterator[str]:
+    """A key store of the test's own, as GNUPG_HOME: for keys the shared session store must not
+    get, and for revoking (a revoked key in the session store would break every later test)."""
+    home = tempfile.mkdtemp(prefix="own-", dir="/tmp")
+    settings.GNUPG_HOME = home
+    try:
+        yield home
+    finally:
+        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def named_post(author: Any, english: Language) -> Post:
+    """A post whose first title carried a person's name into its address (EXPOSED)."""
+    return create_post(
+        author=author,
+        language=english,
+        kind=PostKind.ARTICLE,
+        content=content_of(title="Ketamine and Anna Janssens test"),
+    )

@@ -1,4 +1,5 @@
-"""Helpers the tests share (not fixtures): public addresses, keys on record, publishing.
+"""Helpers the tests share (not fixtures): public addresses, keys on record, publishing,
+the author form's data, and signed texts shaped as a signing export makes them.
 
 Fixtures live in tests/conftest.py; these are plain functions and constants to import.
 """
@@ -9,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from content import workflow
-from content.exporters.signing import list_keys
-from content.models import ExportProfile, Post, SigningKey
+from content.exporters.signing import clearsign, list_keys
+from content.models import ExportProfile, Language, Post, PostKind, Revision, SigningKey
+from content.revisions import RevisionContent, Source, save_revision
 
 SITE = "https://hr.example.org"
+EXPOSED = "ketamine-and-anna-janssens-test"  # the address a name typed into a title makes
 ONION = "http://hrexamplexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
 
 
@@ -39,3 +42,74 @@ def publish_latest(post: Post, *, author: Any, reviewer: Any) -> Post:
     post = workflow.submit_for_review(post=post, actor=author)
     workflow.approve(post=post, actor=reviewer, revision_id=post.latest_revision_id)
     return workflow.publish(post=post, actor=author, revision_id=post.latest_revision_id)
+
+
+def content_of(**changes: Any) -> RevisionContent:
+    values: dict[str, Any] = {
+        "title": "Ketamine and your bladder",
+        "summary": "Why frequent use hurts.",
+        "body": "Frequent use can **damage** the bladder.\n\n- Take breaks\n- See a doctor",
+        "sources": (Source("EUDA drug profile", "https://www.euda.europa.eu/", "2026-10-01"),),
+        "substances": ("ketamine",),
+        "topics": ("safer use",),
+    }
+    values.update(changes)
+    return RevisionContent(**values)
+
+
+def form_data(post: Post | None = None, **changes: Any) -> dict[str, Any]:
+    data = {
+        "title": "Ketamine and your bladder",
+        "summary": "Why frequent use hurts.",
+        "body": "Frequent use can **damage** the bladder.\n\n- Take breaks\n- See a doctor",
+        "substances": "ketamine",
+        "topics": "safer use",
+        "change_note": "",
+        "base_revision": post.latest_revision_id if post else "",
+        "sources-TOTAL_FORMS": "2",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "50",
+        "sources-0-title": "EUDA drug profile",
+        "sources-0-url": "https://www.euda.europa.eu/",
+        "sources-0-consulted": "2026-10-01",
+        "sources-1-title": "",
+        "sources-1-url": "",
+        "sources-1-consulted": "",
+    }
+    if post is None:
+        data |= {"language": Language.objects.get(code="nl").pk, "kind": PostKind.DRUG_ALERT}
+    data.update(changes)
+    return data
+
+
+# --- Signed texts as a signing export makes them (see content.exporters.signed_copy) --------
+
+
+def attested_text(post: Post, revision: Revision, *, status: str = "", labels: bool = True) -> str:
+    """The plain text a signing export signs, ending in the contract's attestation lines
+    (`labels=False`: an older export, whose footer quotes the content hash without labels)."""
+    lines = [revision.title, "", revision.summary, "", revision.body, ""]
+    if not labels:
+        return "\n".join([*lines, f"Check this text (hash {revision.content_hash})"])
+    lines += [f"Title: {revision.title}", f"Post: {post.language.code}/{post.slug}"]
+    lines += [f"Version: {revision.number}"] + ([f"Status: {status}"] if status else [])
+    lines += [f"Content hash: {revision.content_hash}", f"Verify: {SITE}/verify/"]
+    return "\n".join([*lines, f"Public key: {SITE}/pgp.txt"])
+
+
+def signed_attestation(
+    keys: Keys, post: Post, revision: Revision | None = None, **options: Any
+) -> str:
+    revision = revision or Post.objects.get(pk=post.pk).published_revision
+    return clearsign(keys.home, attested_text(post, revision, **options), fingerprint=keys.team)
+
+
+def new_version(post: Post, author: Any, reviewer: Any, **changes: Any) -> Post:
+    save_revision(
+        post=post,
+        author=author,
+        content=content_of(**changes),
+        base_revision_id=Post.objects.get(pk=post.pk).latest_revision_id,
+    )
+    return publish_latest(Post.objects.get(pk=post.pk), author=author, reviewer=reviewer)

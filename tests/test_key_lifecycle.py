@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,19 +21,6 @@ pytestmark = pytest.mark.usefixtures("export_settings")
 
 
 LIFECYCLE_ACTIONS = [AuditEvent.Action.SIGNING_KEY_RETIRED, AuditEvent.Action.SIGNING_KEY_REVOKED]
-
-
-@pytest.fixture
-def own_store(settings) -> Iterator[str]:
-    """A key store of this test's own: revoking a key in the shared session store would break
-    every later test that signs with it."""
-    home = tempfile.mkdtemp(prefix="own-", dir="/tmp")
-    settings.GNUPG_HOME = home
-    try:
-        yield home
-    finally:
-        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -26,18 +23,6 @@ def sign(*args: str) -> str:
     out = io.StringIO()
     call_command("sign_statements", *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def own_store(settings) -> Iterator[str]:
-    """A key store of this test's own, for keys the shared session store must not get."""
-    home = tempfile.mkdtemp(prefix="own-", dir="/tmp")
-    settings.GNUPG_HOME = home
-    try:
-        yield home
-    finally:
-        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_sign_statements_signs_stores_audits_and_prints_one_line(team_key, gpg_keys):

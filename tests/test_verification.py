@@ -13,41 +13,13 @@ import pytest
 from django.utils import timezone
 
 from content import exports, verification, workflow
-from content.exporters.signing import clearsign, generate_key
-from content.models import Post, Revision
+from content.exporters.signing import generate_key
+from content.models import Post
 from content.revisions import RevisionContent, restore_revision, save_revision
 from content.verification import Standing, Verdict, check_text, find_armor
-from tests.conftest import content_of
-from tests.support import SITE, Keys, profile, publish_latest
+from tests.support import Keys, new_version, profile, publish_latest, signed_attestation
 
 pytestmark = pytest.mark.usefixtures("export_settings")
-
-
-def attested_text(post: Post, revision: Revision, *, status: str = "", labels: bool = True) -> str:
-    """The plain text a signing export signs, ending in the contract's attestation lines
-    (`labels=False`: an older export, whose footer quotes the content hash without labels)."""
-    lines = [revision.title, "", revision.summary, "", revision.body, ""]
-    if not labels:
-        return "\n".join([*lines, f"Check this text (hash {revision.content_hash})"])
-    lines += [f"Title: {revision.title}", f"Post: {post.language.code}/{post.slug}"]
-    lines += [f"Version: {revision.number}"] + ([f"Status: {status}"] if status else [])
-    lines += [f"Content hash: {revision.content_hash}", f"Verify: {SITE}/verify/"]
-    return "\n".join([*lines, f"Public key: {SITE}/pgp.txt"])
-
-
-def signed_copy(keys: Keys, post: Post, revision: Revision | None = None, **options: Any) -> str:
-    revision = revision or Post.objects.get(pk=post.pk).published_revision
-    return clearsign(keys.home, attested_text(post, revision, **options), fingerprint=keys.team)
-
-
-def new_version(post: Post, author: Any, reviewer: Any, **changes: Any) -> Post:
-    save_revision(
-        post=post,
-        author=author,
-        content=content_of(**changes),
-        base_revision_id=Post.objects.get(pk=post.pk).latest_revision_id,
-    )
-    return publish_latest(Post.objects.get(pk=post.pk), author=author, reviewer=reviewer)
 
 
 @pytest.fixture
@@ -139,7 +111,7 @@ def test_markup_escapes_and_wrapping_do_not_change_the_words() -> None:
 
 
 def test_a_good_signature_by_our_key_names_the_post_and_revision(published, team_key, gpg_keys):
-    result = check_text(signed_copy(gpg_keys, published))
+    result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.GOOD and not result.outside_ignored
     assert result.key.fingerprint == gpg_keys.team and result.key.status == "current"
     assert result.match.revision == published.published_revision
@@ -148,26 +120,26 @@ def test_a_good_signature_by_our_key_names_the_post_and_revision(published, team
 
 
 def test_forum_damage_that_gpg_tolerates_still_verifies(published, team_key, gpg_keys):
-    signed = signed_copy(gpg_keys, published)
+    signed = signed_attestation(gpg_keys, published)
     stripped = "\n".join(line.rstrip() for line in signed.split("\n"))
     for paste in (signed.replace("\n", "\r\n"), stripped.rstrip("\n"), f"\n\n{signed}\n\n\n"):
         assert check_text(paste).verdict == Verdict.GOOD
 
 
 def test_our_key_without_a_signing_key_row_is_not_us(published, gpg_keys):
-    result = check_text(signed_copy(gpg_keys, published))
+    result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.NOT_OURS and result.match is None
     assert result.key.fingerprint == gpg_keys.team
 
 
 def test_a_key_our_key_store_does_not_hold_is_not_us(published, team_key, foreign_keys):
-    result = check_text(signed_copy(foreign_keys, published))
+    result = check_text(signed_attestation(foreign_keys, published))
     assert result.verdict == Verdict.NOT_OURS and result.match is None
     assert foreign_keys.team.endswith(result.key.fingerprint)
 
 
 def test_a_changed_signature_packet_is_bad_or_invalid_never_good(published, team_key, gpg_keys):
-    signed = signed_copy(gpg_keys, published)
+    signed = signed_attestation(gpg_keys, published)
     marker = "-----BEGIN PGP SIGNATURE-----\n\n"
     head, tail = signed.split(marker)
     broken = head + marker + ("B" if tail[0] != "B" else "C") + tail[1:]
@@ -179,7 +151,7 @@ def test_a_retired_key_still_vouches_for_what_it_signed(published, team_key, gpg
     team_key.save(update_fields=["active"])
     if hasattr(team_key, "status"):
         type(team_key).objects.filter(pk=team_key.pk).update(status="retired")
-    result = check_text(signed_copy(gpg_keys, published))
+    result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.GOOD and result.key.status == "retired"
     assert not result.key.signed_after_retirement
 
@@ -191,7 +163,7 @@ def test_a_signature_made_after_its_key_was_retired_is_flagged(published, team_k
     type(team_key).objects.filter(pk=team_key.pk).update(
         status="retired", status_changed_at=yesterday
     )
-    result = check_text(signed_copy(gpg_keys, published))
+    result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.GOOD and result.key.signed_after_retirement
 
 
@@ -199,7 +171,7 @@ def test_a_revoked_key_proves_nothing_and_falls_back_to_the_words(published, tea
     if not hasattr(team_key, "status"):
         pytest.skip("SigningKey has no status field yet")
     type(team_key).objects.filter(pk=team_key.pk).update(status="revoked")
-    result = check_text(signed_copy(gpg_keys, published))
+    result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.REVOKED
     assert result.match.similarity is not None  # matched by its words, as an unsigned text
 
@@ -209,14 +181,14 @@ def test_gpg_that_cannot_run_is_reported_not_raised(published, team_key, gpg_key
         raise subprocess.TimeoutExpired(cmd="gpg", timeout=verification.GPG_TIMEOUT_SECONDS)
 
     monkeypatch.setattr(verification.subprocess, "run", hang)
-    assert check_text(signed_copy(gpg_keys, published)).verdict == Verdict.UNAVAILABLE
+    assert check_text(signed_attestation(gpg_keys, published)).verdict == Verdict.UNAVAILABLE
 
 
 # --- Which revision, and where it stands --------------------------------------------------------
 
 
 def test_an_older_export_is_found_by_the_content_hash_in_its_footer(published, team_key, gpg_keys):
-    result = check_text(signed_copy(gpg_keys, published, labels=False))
+    result = check_text(signed_attestation(gpg_keys, published, labels=False))
     assert result.verdict == Verdict.GOOD
     assert result.match.revision == published.published_revision
 
@@ -235,20 +207,20 @@ def test_a_restore_that_repeats_a_hash_is_told_apart_by_the_version(
     post = publish_latest(Post.objects.get(pk=published.pk), author=author, reviewer=reviewer)
     third = post.published_revision
     assert (third.number, third.content_hash) == (3, first.content_hash)
-    result = check_text(signed_copy(gpg_keys, post, first))
+    result = check_text(signed_attestation(gpg_keys, post, first))
     assert result.match.revision == first and result.match.standing == Standing.CURRENT
     assert result.match.published == third  # "the same text as version 3"
 
 
 def test_a_signed_withdrawal_notice_says_so(published, team_key, gpg_keys, editor):
-    signed = signed_copy(gpg_keys, published, status="withdrawn")
+    signed = signed_attestation(gpg_keys, published, status="withdrawn")
     workflow.withdraw(post=published, actor=editor, reason="Internal: dose error")
     result = check_text(signed)
     assert result.match.withdrawal_notice and result.match.standing == Standing.WITHDRAWN
 
 
 def test_an_archived_post_says_archived_with_its_date(published, team_key, gpg_keys, editor):
-    signed = signed_copy(gpg_keys, published)
+    signed = signed_attestation(gpg_keys, published)
     workflow.archive(post=published, actor=editor)
     match = check_text(signed).match
     assert match.standing == Standing.ARCHIVED and match.since is not None

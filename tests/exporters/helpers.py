@@ -25,6 +25,12 @@ DIALECT_TAGS = {
     "mybb18": {"b", "i", "u", "s", "hr", "size", "font", "align", "color", "url", "email", "quote",
                "code", "php", "list", "*", "img"},
 }  # fmt: skip
+ALL_FORMATS = [("bbcode", d) for d in sorted(DIALECT_TAGS)] + [
+    ("forum_markdown", "commonmark"),
+    ("forum_markdown", "reddit"),
+    ("plaintext", ""),
+    ("html", ""),
+]
 OPAQUE = {"code", "icode", "plain", "noparse", "nobbc", "php", "html"}
 BLOCKISH = {"*", "li", "list", "quote", "tr", "td", "th", "table", "heading", "code"}
 STANDALONE = {"*", "hr"}

@@ -11,8 +11,7 @@ from content.exporters import (
     validate_template,
 )
 from content.exporters.signing import Signer
-from tests.exporters.helpers import rich_document
-from tests.exporters.test_policies import ALL_FORMATS
+from tests.exporters.helpers import ALL_FORMATS, rich_document
 
 
 @pytest.mark.parametrize(("fmt", "dialect"), ALL_FORMATS)

@@ -16,9 +16,8 @@ import pytest
 from content.exporters import ExportSettings, ExportSource, export
 from content.exporters.policies import scheme_allowed, url_scheme
 from content.markdown import ALLOWED_PROTOCOLS
-from tests.exporters.helpers import rich_document
-from tests.exporters.test_policies import ALL_FORMATS
-from tests.exporters.test_tor_exports import hrefs, links_in, shown
+from tests.exporters.helpers import ALL_FORMATS, rich_document
+from tests.readers import hrefs, links_in, shown
 
 # (href as written in Markdown, text that must not appear once the link is gone)
 ACCEPTED_BY_THE_PARSER = [

@@ -6,14 +6,8 @@ import re
 import pytest
 
 from content.exporters import ExportDocument, ExportSettings, ExportSource, export
-from tests.exporters.helpers import DIALECT_TAGS, rich_document
+from tests.exporters.helpers import ALL_FORMATS, rich_document
 
-ALL_FORMATS = [("bbcode", d) for d in sorted(DIALECT_TAGS)] + [
-    ("forum_markdown", "commonmark"),
-    ("forum_markdown", "reddit"),
-    ("plaintext", ""),
-    ("html", ""),
-]
 IMAGE_BODY = (
     "![chart](https://cdn.example.org/chart.png) ![ours](/media/a.png) "
     "[clear](https://example.org/a) [hidden](http://abcdef.onion/b) [home](/posts/x)"
@@ -80,7 +74,7 @@ def test_export_types_carry_no_names_emails_or_notes() -> None:
 
 
 def shown(part: str, fmt: str, dialect: str) -> str:
-    from tests.exporters.test_tor_exports import shown as forum_text
+    from tests.readers import shown as forum_text
 
     return forum_text(part, fmt, dialect)
 

@@ -16,8 +16,7 @@ from content.exporters.signing import (
     verify,
 )
 from tests.exporters.conftest import PASSPHRASE, KeyStore
-from tests.exporters.helpers import RICH_BODY, rich_document
-from tests.exporters.test_policies import ALL_FORMATS
+from tests.exporters.helpers import ALL_FORMATS, RICH_BODY, rich_document
 from tests.readers import forum_variants, gpg_verify, rendered_html, signed_copy
 
 SIGNED_FORMATS = [(f, d) for f, d in ALL_FORMATS if f != "plaintext"]

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from content.models import Language, Post, PostKind
+from content.models import Post, PostKind
 from content.revisions import SlugTaken, create_post
-from tests.conftest import PASSWORD, content_of
-
-
-def form_data(post: Post | None = None, **changes: Any) -> dict[str, Any]:
-    data = {
-        "title": "Ketamine and your bladder",
-        "summary": "Why frequent use hurts.",
-        "body": "Frequent use can **damage** the bladder.\n\n- Take breaks\n- See a doctor",
-        "substances": "ketamine",
-        "topics": "safer use",
-        "change_note": "",
-        "base_revision": post.latest_revision_id if post else "",
-        "sources-TOTAL_FORMS": "2",
-        "sources-INITIAL_FORMS": "0",
-        "sources-MIN_NUM_FORMS": "0",
-        "sources-MAX_NUM_FORMS": "50",
-        "sources-0-title": "EUDA drug profile",
-        "sources-0-url": "https://www.euda.europa.eu/",
-        "sources-0-consulted": "2026-10-01",
-        "sources-1-title": "",
-        "sources-1-url": "",
-        "sources-1-consulted": "",
-    }
-    if post is None:
-        data |= {"language": Language.objects.get(code="nl").pk, "kind": PostKind.DRUG_ALERT}
-    data.update(changes)
-    return data
+from tests.conftest import PASSWORD
+from tests.support import content_of, form_data
 
 
 def test_the_login_page_logs_an_author_in_and_shows_their_dashboard(client, author) -> None:

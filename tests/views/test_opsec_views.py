@@ -13,8 +13,7 @@ from content import opsec, roles, workflow
 from content.models import AllowedNumber, AuditEvent, OpsecOverride, Post, PostKind
 from content.revisions import create_post, save_revision
 from tests.conftest import content_of
-from tests.support import ONION, SITE, publish_latest
-from tests.views.test_author import form_data
+from tests.support import ONION, SITE, form_data, publish_latest
 
 BODY = "Frequent use hurts.\nInternal note: ask Jane Doe first."
 

@@ -11,20 +11,8 @@ from django.urls import reverse
 from content.models import AuditEvent, OldAddress, Post, PostKind
 from content.revisions import ERROR_SLUG_TAKEN, create_post
 from tests.conftest import content_of
-from tests.views.test_author import form_data
+from tests.support import EXPOSED, form_data
 from tests.workflow_helpers import publish
-
-EXPOSED = "ketamine-and-anna-janssens-test"
-
-
-@pytest.fixture
-def named(author, english) -> Post:
-    return create_post(
-        author=author,
-        language=english,
-        kind=PostKind.ARTICLE,
-        content=content_of(title="Ketamine and Anna Janssens test"),
-    )
 
 
 @pytest.fixture
@@ -49,64 +37,78 @@ def public(slug: str) -> str:
 
 
 def test_the_post_form_shows_the_address_and_the_author_changes_it_before_publication(
-    author_client, named
+    author_client, named_post
 ) -> None:
-    page = author_client.get(reverse("content:post_edit", args=[named.pk])).content.decode()
+    page = author_client.get(reverse("content:post_edit", args=[named_post.pk])).content.decode()
     assert f'name="slug" value="{EXPOSED}"' in page and 'name="old_address"' not in page
-    response = edit(author_client, named, slug="ketamine-test")
-    named.refresh_from_db()
-    assert response.status_code == 302 and named.slug == "ketamine-test"
-    assert named.latest_revision.title == "Ketamine test" and slug_events(named) == 1
-    assert author_client.get(named.get_absolute_url()).status_code == 200
+    response = edit(author_client, named_post, slug="ketamine-test")
+    named_post.refresh_from_db()
+    assert response.status_code == 302 and named_post.slug == "ketamine-test"
+    assert named_post.latest_revision.title == "Ketamine test" and slug_events(named_post) == 1
+    assert author_client.get(named_post.get_absolute_url()).status_code == 200
 
 
 def test_a_slug_in_use_is_refused_on_the_form_and_nothing_is_saved(
-    author_client, named, post
+    author_client, named_post, post
 ) -> None:
-    response = edit(author_client, named, slug=post.slug)
+    response = edit(author_client, named_post, slug=post.slug)
     assert response.status_code == 200 and ERROR_SLUG_TAKEN in response.content.decode()
-    named.refresh_from_db()
-    assert named.slug == EXPOSED and named.latest_revision.number == 1 and not slug_events(named)
+    named_post.refresh_from_db()
+    assert (
+        named_post.slug == EXPOSED
+        and named_post.latest_revision.number == 1
+        and not slug_events(named_post)
+    )
 
 
 @pytest.mark.parametrize("bad", ["With Capitals", "Upper", "a/b"])
-def test_a_malformed_slug_is_refused_on_the_form(author_client, named, bad) -> None:
-    response = edit(author_client, named, slug=bad)
+def test_a_malformed_slug_is_refused_on_the_form(author_client, named_post, bad) -> None:
+    response = edit(author_client, named_post, slug=bad)
     assert response.status_code == 200 and "has-error" in response.content.decode()
-    assert Post.objects.get(pk=named.pk).slug == EXPOSED
+    assert Post.objects.get(pk=named_post.pk).slug == EXPOSED
 
 
-def test_an_empty_slug_field_keeps_the_address(author_client, named) -> None:
-    edit(author_client, named, slug="")
-    named.refresh_from_db()
-    assert named.slug == EXPOSED and named.latest_revision.number == 2 and not slug_events(named)
+def test_an_empty_slug_field_keeps_the_address(author_client, named_post) -> None:
+    edit(author_client, named_post, slug="")
+    named_post.refresh_from_db()
+    assert (
+        named_post.slug == EXPOSED
+        and named_post.latest_revision.number == 2
+        and not slug_events(named_post)
+    )
 
 
 def test_after_publication_the_author_cannot_change_the_address(
-    author_client, named, reviewer
+    author_client, named_post, reviewer
 ) -> None:
-    publish(named, [reviewer])
-    page = author_client.get(reverse("content:post_edit", args=[named.pk])).content.decode()
+    publish(named_post, [reviewer])
+    page = author_client.get(reverse("content:post_edit", args=[named_post.pk])).content.decode()
     assert "only an editor can change it" in page and "disabled" in page
-    edit(author_client, named, slug="ketamine-test", old_address="gone")
-    named.refresh_from_db()
-    assert named.slug == EXPOSED and not slug_events(named) and not OldAddress.objects.exists()
+    edit(author_client, named_post, slug="ketamine-test", old_address="gone")
+    named_post.refresh_from_db()
+    assert (
+        named_post.slug == EXPOSED
+        and not slug_events(named_post)
+        and not OldAddress.objects.exists()
+    )
 
 
-def test_an_editor_must_say_what_the_published_address_does(editor_client, named, reviewer) -> None:
-    publish(named, [reviewer])
-    response = edit(editor_client, named, slug="ketamine-test")
+def test_an_editor_must_say_what_the_published_address_does(
+    editor_client, named_post, reviewer
+) -> None:
+    publish(named_post, [reviewer])
+    response = edit(editor_client, named_post, slug="ketamine-test")
     assert response.status_code == 200
     assert "choose what that address does" in response.content.decode()
-    assert Post.objects.get(pk=named.pk).slug == EXPOSED
+    assert Post.objects.get(pk=named_post.pk).slug == EXPOSED
 
 
 def test_an_editors_change_with_a_redirect_sends_readers_on_with_301(
-    client, editor_client, named, reviewer
+    client, editor_client, named_post, reviewer
 ) -> None:
-    publish(named, [reviewer])
-    response = edit(editor_client, named, slug="ketamine-test", old_address="redirect")
-    assert response.status_code == 302 and slug_events(named) == 1
+    publish(named_post, [reviewer])
+    response = edit(editor_client, named_post, slug="ketamine-test", old_address="redirect")
+    assert response.status_code == 302 and slug_events(named_post) == 1
     old = client.get(public(EXPOSED))
     assert old.status_code == 301 and old["Location"] == public("ketamine-test")
     # The editor's edit also made a new draft; readers still get the published text there.
@@ -115,28 +117,28 @@ def test_an_editors_change_with_a_redirect_sends_readers_on_with_301(
 
 
 def test_an_editors_change_with_gone_answers_410_and_names_nothing(
-    client, editor_client, named, reviewer
+    client, editor_client, named_post, reviewer
 ) -> None:
-    publish(named, [reviewer])
-    edit(editor_client, named, slug="ketamine-test", old_address="gone",
+    publish(named_post, [reviewer])
+    edit(editor_client, named_post, slug="ketamine-test", old_address="gone",
          title="Ketamine and Anna Janssens test")  # fmt: skip
     gone = client.get(public(EXPOSED))
     text = gone.content.decode()
     assert gone.status_code == 410 and "no longer in use" in text
     assert "Ketamine" not in text and "ketamine-test" not in text
     assert client.get(public("ketamine-test")).status_code == 200
-    assert Post.objects.get(pk=named.pk).latest_revision.number == 1  # nothing else changed
+    assert Post.objects.get(pk=named_post.pk).latest_revision.number == 1  # nothing else changed
 
 
-def test_the_feed_names_only_the_new_address(client, editor_client, named, reviewer) -> None:
-    publish(named, [reviewer])
-    edit(editor_client, named, slug="ketamine-test", old_address="gone",
+def test_the_feed_names_only_the_new_address(client, editor_client, named_post, reviewer) -> None:
+    publish(named_post, [reviewer])
+    edit(editor_client, named_post, slug="ketamine-test", old_address="gone",
          title="Ketamine and Anna Janssens test")  # fmt: skip
     feed = client.get(reverse("public:feed", args=["en"])).content.decode()
     assert public("ketamine-test") in feed and EXPOSED not in feed
 
 
-def test_an_unknown_address_is_still_404(client, named) -> None:
+def test_an_unknown_address_is_still_404(client, named_post) -> None:
     assert client.get(public("never-was")).status_code == 404
 
 

@@ -14,8 +14,7 @@ from content import exports, verification, workflow
 from content.models import Post
 from content.views import verify as verify_view
 from tests import test_verification
-from tests.support import profile
-from tests.test_verification import new_version, signed_copy
+from tests.support import new_version, profile, signed_attestation
 
 pytestmark = pytest.mark.usefixtures("export_settings")
 
@@ -58,7 +57,7 @@ def test_the_form_works_without_cookies_or_javascript(reader, published, team_ke
     assert "no-store" in form["Cache-Control"]
     # A second reader, who never saw that page's cookies (there are none), posts the form.
     response = Client(enforce_csrf_checks=True).post(
-        URL, {"text": signed_copy(gpg_keys, published), "token": token_of(form)}
+        URL, {"text": signed_attestation(gpg_keys, published), "token": token_of(form)}
     )
     assert response.status_code == 200 and not response.cookies
     assert "Good signature" in result_of(response)
@@ -75,7 +74,7 @@ def test_a_post_without_the_form_token_or_from_another_site_is_refused(reader, p
 
 
 def test_a_good_signature_on_the_current_revision(reader, published, team_key, gpg_keys):
-    result = result_of(check(reader, signed_copy(gpg_keys, published)))
+    result = result_of(check(reader, signed_attestation(gpg_keys, published)))
     assert "Good signature by our key “Team key”" in result
     assert team_key.grouped_fingerprint in result and "current" in result
     assert "This is the current published version" in result
@@ -86,7 +85,7 @@ def test_a_good_signature_on_the_current_revision(reader, published, team_key, g
 def test_a_good_signature_on_an_older_revision_shows_what_changed(
     reader, published, team_key, gpg_keys, author, reviewer
 ):
-    old = signed_copy(gpg_keys, published)
+    old = signed_attestation(gpg_keys, published)
     new_version(published, author, reviewer, body="Frequent use can badly damage the bladder.")
     result = result_of(check(reader, old))
     assert "Good signature" in result and "This is an older version" in result
@@ -97,7 +96,7 @@ def test_a_good_signature_on_an_older_revision_shows_what_changed(
 def test_a_withdrawn_post_gives_the_date_and_public_reason_never_the_internal_one(
     reader, published, team_key, gpg_keys, editor
 ):
-    signed = signed_copy(gpg_keys, published)
+    signed = signed_attestation(gpg_keys, published)
     workflow.withdraw(
         post=published,
         actor=editor,
@@ -116,20 +115,20 @@ def test_a_withdrawn_post_gives_the_date_and_public_reason_never_the_internal_on
 def test_one_character_changed_inside_the_armor_is_a_bad_signature(
     reader, published, team_key, gpg_keys
 ):
-    signed = signed_copy(gpg_keys, published)
+    signed = signed_attestation(gpg_keys, published)
     assert "damage" in signed
     result = result_of(check(reader, signed.replace("damage", "damagE", 1)))
     assert "Bad signature" in result and "current published version" not in result
 
 
 def test_a_signature_by_a_key_that_is_not_ours_says_so(reader, published, team_key, foreign_keys):
-    result = result_of(check(reader, signed_copy(foreign_keys, published)))
+    result = result_of(check(reader, signed_attestation(foreign_keys, published)))
     assert "Not signed by us" in result and "Good signature" not in result
     assert "current published version" not in result
 
 
 def test_text_outside_the_armor_is_ignored_and_said_so(reader, published, team_key, gpg_keys):
-    signed = signed_copy(gpg_keys, published)
+    signed = signed_attestation(gpg_keys, published)
     paste = f"Update: take 5 g at once!\n\n{signed}\nAlso trusted: double the dose.\n"
     result = result_of(check(reader, paste))
     assert "Good signature" in result
@@ -163,7 +162,7 @@ def test_a_whole_signed_forum_post_verifies_and_its_frame_is_ignored(
 def test_what_forums_do_to_pasted_text_still_verifies(
     reader, published, team_key, gpg_keys, damage
 ):
-    result = result_of(check(reader, damage(signed_copy(gpg_keys, published))))
+    result = result_of(check(reader, damage(signed_attestation(gpg_keys, published))))
     assert "Good signature" in result and "current published version" in result
 
 
