@@ -69,6 +69,18 @@ def test_switching_a_retired_key_on_again_does_not_let_it_sign(
         exports.export_post(post=published, profile=profile, actor=author, final=True)
 
 
+def test_switching_a_revoked_key_on_again_does_not_let_it_sign(
+    editor, author, published, signed_profile, team_key
+):
+    # Marked revoked on the record only: revoking in gpg would spoil the shared key store.
+    SigningKey.objects.filter(pk=team_key.pk).update(status=SigningKey.Status.REVOKED)
+    team_key.refresh_from_db()
+    signing_keys.set_key_active(key=team_key, actor=editor, active=True)
+    profile = ExportProfile.objects.get(pk=signed_profile.pk)
+    with pytest.raises(SigningError, match="revoked"):
+        exports.export_post(post=published, profile=profile, actor=author, final=True)
+
+
 def test_a_key_cannot_be_retired_twice(editor, team_key):
     signing_keys.retire_signing_key(key=team_key, actor=editor)
     with pytest.raises(SigningError, match="already Retired"):

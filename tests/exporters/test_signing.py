@@ -72,6 +72,9 @@ def test_the_signed_copy_is_readable_text_that_names_the_post(
     after_label = " ".join(text.split("See the guide", 1)[1].split())
     assert after_label.startswith(("<https://example.org/guide>", "\u2039https://example.org/guide\u203a"))
     assert "\n- " not in text  # no dash-escaped lines
+    assert "\n   * 10 ml\n   * label the bottle\n" in text  # bullets are "*"
+    assert "\nDosing basics\n~~~~~~~~~~~~~\n" in text  # headings underlined with "=" or "~"
+    assert text.startswith("Dosing [b]basics[/b] ~ a guide\n" + "=" * 30 + "\n")
     for line in (
         "Title: Dosing [b]basics[/b] ~ a guide",
         "Post: en/dosing",
@@ -175,3 +178,14 @@ def keystore_export(home: str, fingerprint: str) -> str:
 def test_importing_garbage_is_a_signing_error(keystore: KeyStore) -> None:
     with pytest.raises(SigningError, match="No key could be imported"):
         import_key(keystore.home, "not a key")
+
+
+def test_an_html_copy_signs_look_alikes_for_the_characters_html_escapes(keystore: KeyStore) -> None:
+    profile = ExportSettings(format="html", sign=True)
+    document = rich_document(body="Mix 1 < 2 & keep > 0; Tom & Jerry.")
+    (part,) = export(document, profile, signer=Signer(keystore.home, keystore.plain_key)).parts
+    raw = part[part.index("<pre>") + len("<pre>") : part.index("</pre>")]
+    assert "Mix 1 \u2039 2 \uff06 keep \u203a 0; Tom \uff06 Jerry." in raw
+    assert not {"&", "<", ">"} & set(raw)  # nothing for HTML to escape: the file is the text
+    assert gpg_verify(keystore.home, part).returncode == 0
+    assert gpg_verify(keystore.home, signed_copy(part, "html")).returncode == 0

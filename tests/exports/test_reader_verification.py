@@ -7,6 +7,7 @@ after what forums do to pasted text."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -175,3 +176,32 @@ def test_changing_one_character_of_the_copy_fails_verification(
     (raw,) = downloaded_parts(author_client, posts[0], profile)
     copied = signed_copy(raw.decode(), "bbcode")
     assert gpg_verify(reader_keyring, copied.replace("240 mg", "24 mg")).returncode != 0
+
+
+def paste_into_verify(text: str) -> str:
+    """A reader with no cookies and no JavaScript pastes the text into /verify/."""
+    reader = Client(enforce_csrf_checks=True)
+    form = reader.get("/verify/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    response = reader.post("/verify/", {"text": text, "token": token})
+    assert response.status_code == 200 and not response.cookies
+    return " ".join(response.content.decode().split())
+
+
+def test_the_verify_page_recognises_what_every_seeded_profile_signed(
+    author_client: Any, posts: list[Post], signing_everywhere: list[ExportProfile]
+) -> None:
+    post = posts[1]  # the Dutch one
+    for profile in signing_everywhere:
+        (raw,) = downloaded_parts(author_client, post, profile)
+        part = raw.decode()
+        copied = part if profile.format == "plaintext" else signed_copy(part, profile.format)
+        page = paste_into_verify(copied.replace("\n", "\r\n"))
+        assert "Good signature by our key “Team key”" in page, profile.slug
+        assert "This is the current published version" in page, profile.slug
+        assert f"version {post.published_revision.number}" in page
+        if profile.format != "plaintext":
+            # The whole forum post, formatted part included: only the signed block counts.
+            page = paste_into_verify(part)
+            assert "Text outside the signed block was ignored" in page, profile.slug
+            assert "This is the current published version" in page, profile.slug
