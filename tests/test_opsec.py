@@ -7,11 +7,11 @@ import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from content import exports, opsec, roles
+from content import exports, opsec, opsec_rules, roles
 from content.models import AllowedNumber, AuditEvent, OpsecOverride, OpsecPhrase, Post, PostKind
 from content.revisions import Source, create_post, save_revision
 from tests.conftest import content_of
@@ -82,6 +82,15 @@ CASES = [
     ({"body": "the printer.lan and"}, "host", "body, line 1", "printer.lan", True),
     ({"body": "nas.home.arpa"}, "host", "body, line 1", "nas.home.arpa", True),
     ({"body": "[wiki](http://wiki/page)"}, "host", "body, line 1", "wiki", True),
+    ({"body": "See https://git.internal/x"}, "host", "body, line 1", "git.internal", True),
+    ({"body": "on files.corp today"}, "host", "body, line 1", "files.corp", True),
+    ({"body": "from 172.16.0.1 on"}, "host", "body, line 1", "172.16.0.1", True),
+    ({"body": "from 172.31.255.254 on"}, "host", "body, line 1", "172.31.255.254", True),
+    ({"body": "link-local 169.254.3.4"}, "host", "body, line 1", "169.254.3.4", True),
+    ({"body": "loopback [::1]:8000"}, "host", "body, line 1", "::1", True),
+    ({"body": "Call (555) 123-4567 now"}, "phone", "body, line 1", "(555) 123-4567", True),
+    ({"body": "Call 555-123-4567 now"}, "phone", "body, line 1", "555-123-4567", True),
+    ({"body": "Call 555.123.4567 now"}, "phone", "body, line 1", "555.123.4567", True),
     ({"body": "Log in at studio.hr-team.example."}, "studio", "body, line 1",
      "studio.hr-team.example", True),
     ({"body": "Internal note: check this"}, "phrase", "body, line 1", "Internal note", True),
@@ -135,6 +144,7 @@ CLEAN = [
     {"body": "In an emergency call 112. Druglijn: +32 78 15 10 20 or 078 15 10 20."},
     {"body": "Open 09.00-17.00 and 09.00 - 12.30, from 05/12/2026; 0.000125 g."},
     {"body": "Public sites: 8.8.8.8, https://hr.example.org/en/ and " + ONION},
+    {"body": "Public addresses 172.32.0.1 and 172.15.255.255 and 192.169.0.1"},
     {"body": "MDMA: 1.5 mg/kg, at most 120 mg. Test 0.5 g.", "substances": ("MDMA",)},
     {"body": "LSD 100 µg; 1P-LSD 150 μg; 1 ug", "substances": ("LSD", "1P-LSD")},
     {"body": "MDMA 100 mg and LSD 100 µg are different.", "substances": ("MDMA", "LSD")},
@@ -181,6 +191,84 @@ def test_a_new_team_member_is_found_at_once(author, english, make_user) -> None:
     assert findings(post) == []
     make_user("pjanssens", roles.REVIEWERS, first_name="Piet", last_name="Janssens")
     assert [f.reason for f in findings(post)] == ["a team member's full name"]
+
+
+def test_the_part_of_an_email_address_before_the_at_is_found_as_a_word(
+    author, english, make_user
+) -> None:
+    make_user("jd", roles.REVIEWERS, email="j.doe.team@mail.example")
+    post = written(author, english, body="Write to j.doe.team, not to xj.doe.teamx.")
+    found = [(f.rule, f.shown, f.reason) for f in findings(post)]
+    assert found == [("team", "j.doe.team", "a team member's user name")]
+
+
+@pytest.mark.parametrize(
+    ("extra", "on_the_team"),
+    [
+        ({"is_staff": True}, True),
+        ({"is_superuser": True}, True),
+        ({}, False),  # an active account with no role and no staff flag: a reader, say
+    ],
+)
+def test_staff_and_superusers_without_a_role_are_team_members(
+    author, english, make_user, extra, on_the_team
+) -> None:
+    make_user("ssmit", first_name="Sam", last_name="Smit", **extra)
+    post = written(author, english, body="Thanks to Sam Smit.")
+    expected = [("team", "Sam Smit")] if on_the_team else []
+    assert [(f.rule, f.shown) for f in findings(post)] == expected
+
+
+def test_user_names_shorter_than_three_characters_are_not_matched(
+    author, english, make_user
+) -> None:
+    make_user("jd", roles.AUTHORS, first_name="Jo", last_name="Dee", email="jd@team.example")
+    post = written(author, english, body="As jd said, ask Jo Dee.")
+    assert [(f.rule, f.shown) for f in findings(post)] == [("team", "Jo Dee")]
+
+
+@pytest.mark.parametrize("name", ["admin", "info", "editor", "support", "webmaster", "redactie"])
+def test_role_accounts_names_are_not_matched(author, english, make_user, name) -> None:
+    assert name in opsec_rules.GENERIC_USERNAMES
+    # Its full name is still found: the account is on the team, only its generic names are spared.
+    make_user(name, roles.EDITORS, first_name="Ina", last_name="Fo", email=f"{name}@team.example")
+    post = written(author, english, body=f"Ask the {name} desk, or Ina Fo.")
+    assert [(f.rule, f.shown) for f in findings(post)] == [("team", "Ina Fo")]
+
+
+# (substance tag, what the body says, blocks): µg for an mg substance reads as an underdose and
+# warns; mg or g for a µg substance reads as an overdose and blocks.
+DOSE_CASES = [
+    ("ketamine", "100 µg", False),
+    ("cocaine", "50 mcg", False),
+    ("amphetamine", "20 ug", False),
+    ("LSD", "100 mg", True),
+    ("LSD", "1 g", True),
+    ("1P-LSD", "150 mg", True),
+    ("1P-LSD", "1 g", True),
+    ("AL-LAD", "100 mg", True),
+    ("AL-LAD", "2 g", True),
+    ("25C-NBOMe", "500 mg", True),
+    ("25C-NBOMe", "1 g", True),
+]
+
+
+@pytest.mark.parametrize(("substance", "dose", "blocks"), DOSE_CASES)
+def test_a_dose_in_a_wrong_unit_for_the_tagged_substance_is_found(
+    author, english, substance, dose, blocks
+) -> None:
+    post = written(author, english, body=f"Take {dose} at most.", substances=(substance,))
+    assert [(f.rule, f.shown, f.blocks) for f in findings(post)] == [("dose", dose, blocks)]
+
+
+def test_a_line_naming_some_tagged_substances_counts_only_those(author, english) -> None:
+    body = "LSD: 100 mg is far too much.\nMDMA: 100 µg does nothing.\nTake 100 mg or 100 µg."
+    post = written(author, english, body=body, substances=("MDMA", "LSD"))
+    found = [(f.where, f.shown, f.blocks, f.reason) for f in findings(post)]
+    assert found == [
+        ("body, line 1", "100 mg", True, "LSD is dosed in µg, not mg"),
+        ("body, line 2", "100 µg", False, "MDMA is dosed in mg, not µg"),
+    ]  # line 3 names neither: each unit is right for one of them
 
 
 def test_each_finding_says_where_why_and_what_to_do(author, english, jane) -> None:
@@ -338,3 +426,17 @@ def test_a_bulk_export_skips_a_blocked_post_and_says_why(exposed, tmp_path) -> N
     assert "Wrote 0 post(s)" in out.getvalue() and "skipped 1" in out.getvalue()
     assert f"skipped en/{exposed.slug}: Nothing was exported" in err.getvalue()
     assert list(target.iterdir()) == []
+
+
+def test_export_post_refuses_a_blocked_post_with_the_findings_reason_and_exit_code_1(
+    exposed,
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("export_post", exposed.slug, "--profile", "phpbb", stdout=out, stderr=err)
+    assert refused.value.returncode == 1
+    message = str(refused.value)
+    assert message.startswith("Nothing was exported: the opsec check found")
+    assert "body, line 2: team member “Jane Doe” (a team member's full name)" in message
+    assert out.getvalue() == ""
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORTED).exists()

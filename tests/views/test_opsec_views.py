@@ -174,6 +174,31 @@ def test_an_override_from_the_review_page_returns_there(client, post, author, ed
     assert response["Location"] == reverse("content:review_post", args=[post.pk])
 
 
+def opsec_section(page: str) -> str:
+    return page[page.index('id="opsec"') : page.index("</section>", page.index('id="opsec"'))]
+
+
+def test_matched_text_is_shown_without_direction_or_control_characters_and_cut_short(
+    author_client, author, english, make_user
+) -> None:
+    # A name pasted into the admin from right-to-left text, with the override character.
+    make_user("dlevi", roles.AUTHORS, first_name="Dana", last_name="\u202eLevi")
+    long_host = "x" * 100 + ".corp"
+    body = f"Ask Dana\x1f\u202eLevi.\nSee http://{long_host}/wiki"
+    post = create_post(
+        author=author, language=english, kind=PostKind.ARTICLE, content=content_of(body=body)
+    )
+    name, host = opsec.run_checks(revision=post.latest_revision).findings
+    assert (name.rule, name.shown) == ("team", "Dana\ufffd\ufffdLevi")
+    assert (host.rule, host.shown) == ("host", "x" * (opsec.SHOWN_LIMIT - 1) + "…")
+
+    section = opsec_section(page_of(author_client.get(post.get_absolute_url())))
+    assert "body, line 1</strong>: Team member <code>Dana\ufffd\ufffdLevi</code>" in section
+    assert "\u202e" not in section and "\x1f" not in section
+    assert f"<code>{'x' * (opsec.SHOWN_LIMIT - 1)}…</code>" in section
+    assert long_host not in section
+
+
 def test_the_page_with_findings_reads_the_team_once_whatever_its_size(
     author_client, author, english, jane, make_user, assert_constant_queries
 ) -> None:
