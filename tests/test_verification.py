@@ -13,11 +13,19 @@ import pytest
 from django.utils import timezone
 
 from content import exports, verification, workflow
-from content.exporters.signing import generate_key
-from content.models import Post
+from content.addresses import change_slug
+from content.exporters.signing import clearsign, generate_key
+from content.models import Post, SigningKey
 from content.revisions import RevisionContent, restore_revision, save_revision
 from content.verification import Standing, Verdict, check_text, find_armor
-from tests.support import Keys, new_version, profile, publish_latest, signed_attestation
+from tests.support import (
+    Keys,
+    attested_text,
+    new_version,
+    profile,
+    publish_latest,
+    signed_attestation,
+)
 
 pytestmark = pytest.mark.usefixtures("export_settings")
 
@@ -135,7 +143,7 @@ def test_our_key_without_a_signing_key_row_is_not_us(published, gpg_keys):
 def test_a_key_our_key_store_does_not_hold_is_not_us(published, team_key, foreign_keys):
     result = check_text(signed_attestation(foreign_keys, published))
     assert result.verdict == Verdict.NOT_OURS and result.match is None
-    assert foreign_keys.team.endswith(result.key.fingerprint)
+    assert result.key.fingerprint == foreign_keys.team  # the signature names its key in full
 
 
 def test_a_changed_signature_packet_is_bad_or_invalid_never_good(published, team_key, gpg_keys):
@@ -146,31 +154,33 @@ def test_a_changed_signature_packet_is_bad_or_invalid_never_good(published, team
     assert check_text(broken).verdict in {Verdict.BAD, Verdict.INVALID}
 
 
+def test_one_character_changed_in_the_signed_text_is_a_bad_signature(published, team_key, gpg_keys):
+    signed = signed_attestation(gpg_keys, published)
+    assert signed.count("damage") == 1
+    result = check_text(signed.replace("damage", "damagE"))
+    assert result.verdict == Verdict.BAD and result.match is None and result.key is None
+
+
 def test_a_retired_key_still_vouches_for_what_it_signed(published, team_key, gpg_keys):
     team_key.active = False
     team_key.save(update_fields=["active"])
-    if hasattr(team_key, "status"):
-        type(team_key).objects.filter(pk=team_key.pk).update(status="retired")
+    SigningKey.objects.filter(pk=team_key.pk).update(status=SigningKey.Status.RETIRED)
     result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.GOOD and result.key.status == "retired"
     assert not result.key.signed_after_retirement
 
 
 def test_a_signature_made_after_its_key_was_retired_is_flagged(published, team_key, gpg_keys):
-    if not hasattr(team_key, "status_changed_at"):
-        pytest.skip("SigningKey has no status fields yet")
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    type(team_key).objects.filter(pk=team_key.pk).update(
-        status="retired", status_changed_at=yesterday
+    SigningKey.objects.filter(pk=team_key.pk).update(
+        status=SigningKey.Status.RETIRED, status_changed_at=yesterday
     )
     result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.GOOD and result.key.signed_after_retirement
 
 
 def test_a_revoked_key_proves_nothing_and_falls_back_to_the_words(published, team_key, gpg_keys):
-    if not hasattr(team_key, "status"):
-        pytest.skip("SigningKey has no status field yet")
-    type(team_key).objects.filter(pk=team_key.pk).update(status="revoked")
+    SigningKey.objects.filter(pk=team_key.pk).update(status=SigningKey.Status.REVOKED)
     result = check_text(signed_attestation(gpg_keys, published))
     assert result.verdict == Verdict.REVOKED
     assert result.match.similarity is not None  # matched by its words, as an unsigned text
@@ -182,6 +192,44 @@ def test_gpg_that_cannot_run_is_reported_not_raised(published, team_key, gpg_key
 
     monkeypatch.setattr(verification.subprocess, "run", hang)
     assert check_text(signed_attestation(gpg_keys, published)).verdict == Verdict.UNAVAILABLE
+
+
+def test_gpg_is_given_at_most_ten_seconds(published, team_key, gpg_keys, monkeypatch):
+    signed = signed_attestation(gpg_keys, published)
+    real, calls = subprocess.run, []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append((args, kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verification.subprocess, "run", spy)
+    assert check_text(signed).verdict == Verdict.GOOD  # the spy called through to gpg
+    verifying = [kwargs for args, kwargs in calls if "--verify" in args[0]]
+    assert verification.GPG_TIMEOUT_SECONDS == 10
+    assert [kwargs.get("timeout") for kwargs in verifying] == [verification.GPG_TIMEOUT_SECONDS]
+
+
+# --- Only the first complete signed block counts ------------------------------------------------
+
+
+def test_of_two_signed_blocks_only_the_first_is_checked(
+    published, team_key, gpg_keys, author, reviewer
+):
+    first = published.published_revision
+    older = signed_attestation(gpg_keys, published)
+    post = new_version(published, author, reviewer, body="Frequent use can badly damage it.")
+    newer = signed_attestation(gpg_keys, post)
+    assert post.published_revision.number == 2
+    result = check_text(f"{older}\n{newer}")
+    assert result.verdict == Verdict.GOOD and result.outside_ignored
+    assert result.match.revision == first and result.match.standing == Standing.OUTDATED
+
+
+def test_a_good_block_after_a_changed_one_does_not_make_it_good(published, team_key, gpg_keys):
+    signed = signed_attestation(gpg_keys, published)
+    changed = signed.replace("damage", "damagE")
+    assert check_text(f"{changed}\n{signed}").verdict == Verdict.BAD
+    assert check_text(f"{signed}\n{changed}").verdict == Verdict.GOOD
 
 
 # --- Which revision, and where it stands --------------------------------------------------------
@@ -225,6 +273,39 @@ def test_an_archived_post_says_archived_with_its_date(published, team_key, gpg_k
     match = check_text(signed).match
     assert match.standing == Standing.ARCHIVED and match.since is not None
     assert match.public_url == ""
+
+
+def signed_without_hash(keys: Keys, post: Post) -> str:
+    """A signed text that names its revision only by "Post:" and "Version:" (no hash line,
+    and no other 64-hex run), so the post is found by its address."""
+    text = attested_text(post, Post.objects.get(pk=post.pk).published_revision)
+    lines = [line for line in text.split("\n") if not line.startswith("Content hash:")]
+    assert "Post: en/" in text and len(lines) == len(text.split("\n")) - 1
+    assert not verification.read_fields("\n".join(lines)).hashes
+    return clearsign(keys.home, "\n".join(lines), fingerprint=keys.team)
+
+
+def test_a_text_naming_an_old_address_that_redirects_names_the_post_at_its_new_one(
+    published, team_key, gpg_keys, editor
+):
+    signed = signed_without_hash(gpg_keys, published)
+    moved = change_slug(post=published, actor=editor, slug="bladder-damage", keep_old_address=True)
+    result = check_text(signed)
+    assert result.verdict == Verdict.GOOD and not result.names_unknown_revision
+    assert result.match.post == published and result.match.standing == Standing.CURRENT
+    assert result.match.revision == published.published_revision
+    assert result.match.public_url == moved.get_public_url()
+    assert result.match.public_url.endswith("/bladder-damage/")
+
+
+def test_a_text_naming_an_address_made_to_disappear_names_nothing(
+    published, team_key, gpg_keys, editor
+):
+    signed = signed_without_hash(gpg_keys, published)
+    change_slug(post=published, actor=editor, slug="bladder-damage", keep_old_address=False)
+    result = check_text(signed)
+    assert result.verdict == Verdict.GOOD and result.names_unknown_revision
+    assert result.match is None
 
 
 # --- Unsigned pastes ----------------------------------------------------------------------------

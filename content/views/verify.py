@@ -99,7 +99,9 @@ def over_rate_limit(request: HttpRequest, *, limit: int, now: float | None = Non
 
 
 def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
-    context.setdefault("text", "")
+    # Every name the template looks up is given: a missing one makes Django log (at DEBUG) a
+    # traceback whose message holds the whole context, the paste with it.
+    context = {"text": "", "error": "", "result": None} | context
     context |= {"token": form_token(), "max_kb": settings.VERIFY_MAX_BYTES // 1000}
     return render(request, TEMPLATE, context, status=status)
 

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import html
+import io
+import logging
 import re
+import time
+import uuid
 from typing import Any
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from content import exports, verification, workflow
-from content.models import Post
+from content import exports, signing_keys, verification, workflow
+from content.addresses import change_slug
+from content.exporters.signing import generate_key
+from content.models import AuditEvent, Notification, Post, SigningKey
 from content.views import verify as verify_view
 from tests import test_verification
-from tests.support import new_version, profile, signed_attestation
+from tests.support import Keys, key_record, new_version, profile, signed_attestation
 
 pytestmark = pytest.mark.usefixtures("export_settings")
 
@@ -82,6 +91,28 @@ def test_a_good_signature_on_the_current_revision(reader, published, team_key, g
     assert "ignored" not in result
 
 
+def test_a_text_naming_an_old_address_links_to_the_post_at_its_new_address(
+    reader, published, team_key, gpg_keys, editor
+):
+    signed = test_verification.signed_without_hash(gpg_keys, published)
+    old_url = published.get_public_url()
+    moved = change_slug(post=published, actor=editor, slug="bladder-damage", keep_old_address=True)
+    result = result_of(check(reader, signed))
+    assert "Good signature" in result and "This is the current published version" in result
+    assert "“Ketamine and your bladder”, version 1" in result
+    assert f'href="{moved.get_public_url()}"' in result and f'href="{old_url}"' not in result
+
+
+def test_a_text_naming_an_address_made_to_disappear_names_no_post(
+    reader, published, team_key, gpg_keys, editor
+):
+    signed = test_verification.signed_without_hash(gpg_keys, published)
+    change_slug(post=published, actor=editor, slug="bladder-damage", keep_old_address=False)
+    result = result_of(check(reader, signed))
+    assert "Good signature" in result and "we cannot tell which version of which post" in result
+    assert "Ketamine and your bladder" not in result and "bladder-damage" not in result
+
+
 def test_a_good_signature_on_an_older_revision_shows_what_changed(
     reader, published, team_key, gpg_keys, author, reviewer
 ):
@@ -119,6 +150,45 @@ def test_one_character_changed_inside_the_armor_is_a_bad_signature(
     assert "damage" in signed
     result = result_of(check(reader, signed.replace("damage", "damagE", 1)))
     assert "Bad signature" in result and "current published version" not in result
+
+
+def test_of_two_signed_blocks_the_page_checks_only_the_first(
+    reader, published, team_key, gpg_keys, author, reviewer
+):
+    older = signed_attestation(gpg_keys, published)
+    post = new_version(published, author, reviewer, body="Frequent use can badly damage it.")
+    result = result_of(check(reader, f"{older}\n{signed_attestation(gpg_keys, post)}"))
+    assert "Good signature" in result and "version 1" in result
+    assert "This is an older version" in result and "not covered by the signature" in result
+
+
+REVOKED = "which is revoked: this signature proves nothing"
+
+
+def test_a_key_recorded_as_revoked_proves_nothing_on_the_page(
+    reader, published, team_key, gpg_keys
+):
+    signed = signed_attestation(gpg_keys, published)
+    SigningKey.objects.filter(pk=team_key.pk).update(
+        status=SigningKey.Status.REVOKED, status_reason="Laptop stolen"
+    )
+    result = result_of(check(reader, signed))
+    assert f"Signed by our key “Team key”, {REVOKED}" in result
+    assert "Good signature" not in result and "Laptop stolen" in result
+    assert "Matching text" in result and "Signed text" not in result  # by its words only
+
+
+def test_a_key_revoked_in_our_key_store_proves_nothing_on_the_page(
+    reader, published, editor, own_store
+):
+    own = Keys(own_store, generate_key(own_store, name="Own", email="own@example.org"), "")
+    key = key_record(own_store, own.team, "Own key")
+    signed = signed_attestation(own, published)  # signed while the key was still good
+    assert "Good signature by our key “Own key”" in result_of(check(reader, signed))
+    signing_keys.revoke_signing_key(key=key, actor=editor, reason="Laptop stolen")
+    result = result_of(check(reader, signed))
+    assert f"Signed by our key “Own key”, {REVOKED}" in result
+    assert "Good signature" not in result and "Laptop stolen" in result
 
 
 def test_a_signature_by_a_key_that_is_not_ours_says_so(reader, published, team_key, foreign_keys):
@@ -160,6 +230,23 @@ def test_a_whole_signed_forum_post_verifies_and_its_frame_is_ignored(
     ids=["crlf", "trailing-blanks-stripped", "final-newline-dropped", "newline-added", "all"],
 )
 def test_what_forums_do_to_pasted_text_still_verifies(
+    reader, published, team_key, gpg_keys, damage
+):
+    result = result_of(check(reader, damage(signed_attestation(gpg_keys, published))))
+    assert "Good signature" in result and "current published version" in result
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda s: "> " + s.replace("\n", "\n> "),
+        lambda s: "    " + s.replace("\n", "\n    "),
+        lambda s: s.replace("\n", "\r"),
+        lambda s: "> " + s.replace("\n", "\r> "),
+    ],
+    ids=["quoted", "indented-4-spaces", "old-mac-cr", "quoted-with-cr"],
+)
+def test_quoted_indented_or_cr_only_pastes_still_verify_on_the_page(
     reader, published, team_key, gpg_keys, damage
 ):
     result = result_of(check(reader, damage(signed_attestation(gpg_keys, published))))
@@ -218,6 +305,57 @@ def test_garbage_finds_nothing_and_says_so(reader, published):
     assert response.status_code == 200 and "unsigned" in result
     assert "It does not match any text we have published" in result
     assert "<script>" not in response.content.decode()
+
+
+def test_a_form_token_older_than_a_day_is_refused_and_the_text_kept(reader, published, monkeypatch):
+    def token_made(seconds_ago: int) -> str:
+        then = time.time() - seconds_ago
+        with monkeypatch.context() as patched:
+            patched.setattr(signing.time, "time", lambda: then)
+            return verify_view.form_token()
+
+    text = "Ketamine and your bladder: my own notes"
+    day = verify_view.FORM_MAX_AGE_SECONDS
+    assert day == 24 * 3600
+    stale = reader.post(URL, {"text": text, "token": token_made(day + 60)})
+    page = stale.content.decode()
+    assert stale.status_code == 403 and verify_view.ERROR_FORM in html.unescape(page)
+    assert f">\n{text}</textarea>" in page and 'class="verify-result"' not in page
+    fresh = reader.post(URL, {"text": text, "token": token_made(day - 3600)})
+    assert fresh.status_code == 200 and 'class="verify-result"' in fresh.content.decode()
+
+
+def test_nothing_pasted_is_stored_or_logged(
+    reader, published, team_key, gpg_keys, caplog, monkeypatch
+):
+    marker = f"pastemarker{uuid.uuid4().hex}"
+    caplog.set_level(logging.DEBUG)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):  # every logger, even one that does not propagate
+            caplog.set_level(logging.DEBUG, logger=name)
+            monkeypatch.setattr(logger, "propagate", True)
+            monkeypatch.setattr(logger, "disabled", False)
+    events, notifications = AuditEvent.objects.count(), Notification.objects.count()
+    signed = signed_attestation(gpg_keys, published)
+    pastes = [
+        f"{marker}\n{signed}",  # good, with text outside the block
+        signed.replace("damage", marker),  # bad
+        f"Ketamine and your bladder. Why frequent use hurts. {marker} Take breaks, see a doctor.",
+    ]
+    for paste in pastes:
+        response = check(reader, paste)
+        assert response.status_code == 200 and marker in response.content.decode()
+    refused = reader.post(URL, {"text": pastes[2], "token": "forged"})  # kept for the reader
+    assert refused.status_code == 403 and marker in refused.content.decode()
+    assert (AuditEvent.objects.count(), Notification.objects.count()) == (events, notifications)
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert "Ketamine and your bladder" in dump.getvalue()  # the dump holds the content app
+    assert marker not in dump.getvalue()
+    logging.getLogger(verify_view.__name__).debug("canary")
+    assert "canary" in caplog.messages  # the loggers were listening, at DEBUG
+    assert not [r for r in caplog.records if marker in r.getMessage() or marker in str(r.args)]
+    assert marker not in caplog.text  # nor in a traceback logged with a record (exc_info)
 
 
 def test_too_many_checks_in_a_minute_are_refused_for_a_while(reader, settings, published):
