@@ -348,7 +348,11 @@ def _published_on(post: Post, revision: Revision) -> datetime.date | None:
         .order_by("created_at", "pk")
         .first()
     )
-    moment = event.created_at if event else post.published_at
+    if event is None:
+        moment = post.published_at
+    else:  # the date it was published as, which a backdated import sets (workflow.publish `at`)
+        recorded = event.details.get("published_at")
+        moment = datetime.datetime.fromisoformat(recorded) if recorded else event.created_at
     return timezone.localdate(moment) if moment else None
 
 

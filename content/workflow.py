@@ -290,6 +290,7 @@ def publish(
         revision=revision,
         content_hash=revision.content_hash,
         review_due=post.review_due.isoformat(),
+        published_at=now.isoformat(),  # a backdated import differs from the event's own time
     )
     notifications.notify(
         [post.created_by, *_reviewers_of(revision)],

@@ -133,9 +133,19 @@ def _decide(
     return redirect(post)
 
 
+ERROR_PUBLIC_REASON_LONG = (
+    f"The reason for readers is at most {workflow.MAX_PUBLIC_REASON} characters; shorten it. "
+    "Nothing was changed."
+)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, max_length=1000)
-    public_reason = forms.CharField(required=False, max_length=workflow.MAX_PUBLIC_REASON)
+    public_reason = forms.CharField(
+        required=False,
+        max_length=workflow.MAX_PUBLIC_REASON,
+        error_messages={"max_length": ERROR_PUBLIC_REASON_LONG},
+    )
     revision_id = forms.IntegerField(required=False)
 
 
@@ -183,7 +193,11 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     post = _visible_post(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The request was incomplete; nothing was changed.")
+        # A too long reason for readers is the one mistake a person makes here: say which.
+        problems = form.errors.get("public_reason") or [
+            "The request was incomplete; nothing was changed."
+        ]
+        messages.error(request, problems[0])
         return redirect(post)
     try:
         messages.success(request, ACTIONS[action](post, request.user, form.cleaned_data))

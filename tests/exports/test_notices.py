@@ -3,6 +3,7 @@ no placeholder printed blank, the reason for readers, and what changed."""
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import re
 import subprocess
@@ -24,7 +25,7 @@ from content.revisions import (
     save_revision,
 )
 from tests.conftest import content_of
-from tests.support import profile
+from tests.support import SITE, profile
 
 SEEDED = importlib.import_module("content.migrations.0006_export_profiles").PROFILES
 INTERNAL = "REASON-internal: Rik misread the lab sheet"
@@ -381,3 +382,145 @@ def test_restoring_the_old_dose_over_the_published_one_is_refused_with_a_message
     )
     assert "Not restored: This text changes a dose" in response.content.decode()
     assert Post.objects.get(pk=post.pk).latest_revision.number == 2
+
+
+# --- Dates, drafts, limits (the reviewer's gaps) ------------------------------------------------
+
+
+def test_a_notice_for_text_published_weeks_ago_gives_each_date_in_its_own_place(
+    author, reviewer, editor, english
+) -> None:
+    post = create_post(author=author, language=english, kind=PostKind.ARTICLE, content=content_of())
+    post = workflow.submit_for_review(post=post, actor=author)
+    workflow.approve(post=post, actor=reviewer, revision_id=post.latest_revision_id)
+    then = timezone.now() - datetime.timedelta(days=40)
+    workflow.publish(post=post, actor=author, revision_id=post.latest_revision_id, at=then)
+    post = Post.objects.get(pk=post.pk)
+    reposts.record_repost(post=post, profile=profile("plain-text"), actor=author,
+                          where="forum", posted_on=timezone.localdate(then))  # fmt: skip
+    workflow.withdraw(post=post, actor=editor, reason=INTERNAL)
+    repost = Repost.objects.select_related("post", "revision", "profile").get()
+    text = text_of(exports.withdrawal_notice(repost=repost, actor=editor))
+    published, today = timezone.localdate(then).isoformat(), timezone.localdate().isoformat()
+    assert published != today
+    assert f"We withdrew this information on {today}." in text
+    assert f"It was version 1, published on {published} (content hash" in text
+    assert f"Published {published}. Check this text:" in text  # the profile's footer
+
+
+def test_a_replacement_leaves_out_the_note_of_a_version_that_was_never_published(
+    replaced, author, reviewer, second_reviewer
+) -> None:
+    # Version 3 is reviewed and approved but never published: readers never saw it.
+    newer(replaced.post, author, public_change_note="UNPUBLISHED: pills are now blue.",
+          topics=("drug alert",))  # fmt: skip
+    post = workflow.submit_for_review(post=Post.objects.get(pk=replaced.post.pk), actor=author)
+    workflow.approve(post=post, actor=reviewer, revision_id=post.latest_revision_id)
+    newer(replaced.post, author, public_change_note="Also: pills are now orange and grey.",
+          topics=("drug alert", "pills"))  # fmt: skip
+    post = Post.objects.get(pk=replaced.post.pk)
+    assert post.latest_revision.number == 4 and post.state == "in_review"
+    for approver in (reviewer, second_reviewer):
+        workflow.approve(post=post, actor=approver, revision_id=post.latest_revision_id)
+    workflow.publish(post=post, actor=author, revision_id=post.latest_revision_id)
+    outcome = exports.export_post(
+        post=replaced.post, profile=profile("plain-text"), actor=author, final=True,
+        replaces=replaced,
+    )  # fmt: skip
+    text = text_of(outcome)
+    assert outcome.revision.number == 4
+    assert text.index("Version 2: The pills tested") < text.index("Version 4: Also: pills")
+    assert "UNPUBLISHED" not in text and "Version 3" not in text
+
+
+def test_a_reason_for_readers_of_501_characters_is_refused_by_the_form_and_nothing_changes(
+    client, alert, editor
+) -> None:
+    client.force_login(editor)
+    response = client.post(
+        reverse("content:post_action", args=[alert.pk, "withdraw"]),
+        {"reason": INTERNAL, "public_reason": "y" * 501},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The reason for readers is at most 500 characters; shorten it. Nothing was" in page
+    post = Post.objects.get(pk=alert.pk)
+    assert (post.state, post.public_reason, post.withdrawn_at) == ("published", "", None)
+    assert not post.audit_events.filter(action="withdrawn").exists()
+    assert client.get(alert.get_public_url()).status_code == 200
+    client.post(
+        reverse("content:post_action", args=[alert.pk, "withdraw"]),
+        {"reason": INTERNAL, "public_reason": "y" * 500},
+    )
+    assert Post.objects.get(pk=alert.pk).public_reason == "y" * 500
+
+
+def test_a_note_for_readers_of_501_characters_is_a_form_error_and_the_text_is_kept(
+    author_client, alert
+) -> None:
+    from tests.views.test_author import form_data
+
+    data = form_data(alert, title="High-dose pills: orange Tesla",
+                     summary="Pills sold as orange Tesla contain up to 280 mg of MDMA.",
+                     body="Up to 280 mg, weighed again.", substances="MDMA",
+                     public_change_note="n" * 501)  # fmt: skip
+    response = author_client.post(reverse("content:post_edit", args=[alert.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at most 500 characters (it has 501)." in html
+    assert "Up to 280 mg, weighed again." in html and "n" * 501 in html
+    assert Post.objects.get(pk=alert.pk).latest_revision.number == 1
+    data["public_change_note"] = "n" * 500
+    saved = author_client.post(reverse("content:post_edit", args=[alert.pk]), data)
+    assert saved.status_code == 302
+    assert Post.objects.get(pk=alert.pk).latest_revision.public_change_note == "n" * 500
+
+
+# Every separator the README names, and the spaced dashes the rule implements.
+SEPARATORS = [". ", "; ", ", ", " | ", " \u00b7 ", " - ", " \u2013 ", " \u2014 "]
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
+def test_a_phrase_without_a_value_is_left_out_at_every_separator(sep) -> None:
+    values = {"hash": "ab", "review_due": "", "published": "2026-10-01"}
+    assert fill(f"Hash {{hash}}{sep}due {{review_due}}{sep}Published {{published}}", values) == (
+        f"Hash ab{sep}Published 2026-10-01"
+    )
+    assert fill(f"Hash {{hash}}{sep}due {{review_due}}", values) == "Hash ab"
+    assert fill(f"Due {{review_due}}{sep}Hash {{hash}}", values) == "Hash ab"
+    # With a value, nothing is cut: the separator is the template's own text.
+    assert fill(f"Hash {{hash}}{sep}due {{review_due}}", values | {"review_due": "x"}) == (
+        f"Hash ab{sep}due x"
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("Check {hash} (due {review_due})", "Check ab"),
+        ("Check {hash} [due {review_due}] end", "Check ab end"),
+        ("Check {hash} (due {review_due}; from {published})", "Check ab"),
+        ("Check {hash} (version 4; due {review_due})", "Check ab (version 4)"),
+        ("First {hash}\nDue {review_due}\nNext review {review_due}, {published}\nLast",
+         "First ab\nLast"),
+    ],
+)  # fmt: skip
+def test_brackets_and_lines_left_empty_disappear(template, expected) -> None:
+    values = {"hash": "ab", "review_due": "", "published": ""}
+    assert fill(template, values) == expected
+    assert render_template(template, document()) == expected.replace("ab", "ab12")
+
+
+def test_a_draft_preview_of_an_unpublished_post_reads_check_this_text_with_no_published(
+    post, author
+) -> None:
+    footer = "Published {published}, next review {review_due}. Check this text: {url}"
+    plain = profile("plain-text")
+    plain.footer_template = footer
+    plain.save()
+    outcome = exports.export_post(post=post, profile=plain, actor=author, final=False)
+    assert not outcome.final
+    for part in outcome.parts:
+        assert "Published" not in part and "next review" not in part
+        lines = [line.strip() for line in part.splitlines()]
+        assert f"Check this text: {SITE}{post.get_public_url()}" in lines, part
