@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +43,23 @@ ERROR_NOT_ARMORED = (
     "Paste an ASCII-armored key: text starting with “-----BEGIN PGP PRIVATE KEY BLOCK-----”."
 )
 ERROR_LABEL = "Give the key a label the team will recognise."
+
+
+ERROR_KEY_STORE = (
+    "The gpg key store (GNUPG_HOME) cannot be used: {error}. Nothing was changed; ask whoever "
+    "runs the server to check that directory."
+)
+
+
+@contextmanager
+def _key_store_errors() -> Iterator[None]:
+    """A broken key store (not a directory, unreadable, gpg hanging) is a clear SigningError."""
+    try:
+        yield
+    except subprocess.TimeoutExpired:
+        raise SigningError(ERROR_KEY_STORE.format(error="gpg did not answer in time")) from None
+    except (OSError, ValueError) as error:
+        raise SigningError(ERROR_KEY_STORE.format(error=error)) from error
 
 
 def _home() -> str:
@@ -85,8 +104,9 @@ def import_signing_key(*, armored: str, label: str, actor: Any) -> SigningKey:
         raise SigningError(ERROR_NOT_ARMORED)
     if "PRIVATE KEY BLOCK" not in armored:
         raise SigningError(ERROR_PUBLIC_ONLY)
-    fingerprint = import_key(_home(), armored)
-    info = _secret_info(fingerprint)
+    with _key_store_errors():
+        fingerprint = import_key(_home(), armored)
+        info = _secret_info(fingerprint)
     if info is None:
         raise SigningError(ERROR_PUBLIC_ONLY)
     if info.expired:
@@ -100,8 +120,9 @@ def generate_signing_key(
     """Generate an ed25519 signing key without passphrase in the key store and record it."""
     if not label.strip():
         raise SigningError(ERROR_LABEL)
-    fingerprint = generate_key(_home(), name=name, email=email, expire=expire)
-    info = _secret_info(fingerprint)
+    with _key_store_errors():
+        fingerprint = generate_key(_home(), name=name, email=email, expire=expire)
+        info = _secret_info(fingerprint)
     if info is None:  # gpg said it made the key, but it is not there: never pretend
         raise SigningError(f"gpg reported key {fingerprint}, but the key store does not have it.")
     return _record(info, label=label.strip(), actor=actor, how="generated")
@@ -245,7 +266,8 @@ def revoke_signing_key(
         reason_code = RevocationReason.NO_LONGER_USED
     if SigningKey.objects.get(pk=key.pk).status == SigningKey.Status.REVOKED:
         raise SigningError(ERROR_ALREADY_REVOKED.format(key=key))
-    how = _revoke_in_key_store(key, certificate=certificate, reason=reason, code=reason_code)
+    with _key_store_errors():
+        how = _revoke_in_key_store(key, certificate=certificate, reason=reason, code=reason_code)
     with transaction.atomic():
         key = SigningKey.objects.select_for_update().get(pk=key.pk)
         if key.status == SigningKey.Status.REVOKED:  # a concurrent revocation won

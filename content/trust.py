@@ -10,12 +10,15 @@ hands the job to the next one at the next signing run.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -79,13 +82,18 @@ def published_keys() -> list[PublishedKey]:
     A recorded key missing from the key store is left out (with a warning in the log): there is
     nothing to publish for it, and a page must not fail because of it.
     """
-    details = gpg_key_details()
+    recorded = list(SigningKey.objects.all())
+    details = _cached(recorded, "details", gpg_key_details)
     keys = []
-    for key in SigningKey.objects.all():
+    for key in recorded:
         if key.fingerprint not in details:
             logger.warning("Signing key %s is not in the key store; not published.", key)
             continue
         keys.append(PublishedKey(key=key, gpg=details[key.fingerprint]))
+    if recorded and not keys:
+        # Keys on record but none in the store: the store is broken or gone. Saying "no key
+        # here" would tell readers that our genuine signatures are not ours.
+        raise KeyStoreUnreadable(ERROR_STORE_HAS_NO_RECORDED_KEY)
     newest_first = sorted(keys, key=lambda k: k.gpg.created or k.key.added_at, reverse=True)
     return sorted(newest_first, key=lambda k: 2 if k.revoked else _STATUS_ORDER[k.key.status])
 
@@ -95,10 +103,32 @@ def public_keys_armored(keys: list[PublishedKey] | None = None) -> str:
     keys = published_keys() if keys is None else keys
     if not keys:
         return ""
-    armored = keystore(str(settings.GNUPG_HOME)).export_keys(
-        [k.key.fingerprint for k in keys], secret=False
+    fingerprints = [k.key.fingerprint for k in keys]
+
+    def export() -> str:
+        armored = keystore(str(settings.GNUPG_HOME)).export_keys(fingerprints, secret=False)
+        return str(armored or "")
+
+    return _cached([k.key for k in keys], "armored", export)
+
+
+class KeyStoreUnreadable(OSError):
+    """Keys are on record, but the key store does not hold them."""
+
+
+ERROR_STORE_HAS_NO_RECORDED_KEY = "None of the recorded signing keys is in the key store."
+# Readers (and crawlers) fetch /pgp.txt and /pgp/ anonymously: gpg runs once per change of the
+# key records, not once per request. The key is a digest of what the pages show from them.
+CACHE_SECONDS = 300
+
+
+def _cached[T](keys: list[SigningKey], what: str, compute: Callable[[], T]) -> T:
+    state = "|".join(
+        f"{k.fingerprint}:{k.status}:{k.status_changed_at}:{k.active}:{k.expires}" for k in keys
     )
-    return str(armored or "")
+    home = str(settings.GNUPG_HOME)
+    digest = hashlib.sha256(f"{home}|{state}".encode()).hexdigest()[:32]
+    return cache.get_or_set(f"trust:{what}:{digest}", compute, CACHE_SECONDS)
 
 
 # --- Which key signs site statements ----------------------------------------------------------

@@ -216,3 +216,24 @@ def test_a_key_made_in_the_studio_records_gpg_s_creation_date(editor, own_store,
     )
     assert key.created is not None and key.status == SigningKey.Status.CURRENT
     assert key.created == signing_keys.gpg_key_details()[key.fingerprint].created
+
+
+@pytest.mark.parametrize("action", ["import", "revoke"])
+def test_a_broken_key_store_is_a_clear_message_in_the_studio_not_a_500(
+    client, editor, team_key, settings, tmp_path, action
+):
+    broken = tmp_path / "not-a-directory"
+    broken.write_text("x")
+    settings.GNUPG_HOME = str(broken)
+    client.force_login(editor)
+    if action == "import":
+        url = reverse("content:key_import")
+        data = {"label": "New", "armored": "-----BEGIN PGP PRIVATE KEY BLOCK-----\nxx\n"}
+    else:
+        url = reverse("content:key_revoke", args=[team_key.pk])
+        data = {"reason": "Laptop lost", "reason_code": "1"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "key store (GNUPG_HOME) cannot be used" in response.content.decode()
+    team_key.refresh_from_db()
+    assert team_key.status == SigningKey.Status.CURRENT

@@ -192,11 +192,19 @@ def test_a_recorded_key_missing_from_the_key_store_is_left_out_with_a_warning(
     assert "Ghost" in caplog.text and "not in the key store" in caplog.text
 
 
-def test_every_public_page_links_the_trust_files_with_relative_links(client, db):
-    page = client.get(reverse("public:index")).content.decode()
-    for href in ("/pgp/", "/pgp.txt", "/verify/", "/canary.txt", "/mirrors.txt"):
-        assert f'href="{href}"' in page
-    assert SITE not in page and ONION not in page
+def test_keys_on_record_but_missing_from_the_key_store_answer_503_not_no_key(
+    client, team_key, settings
+):
+    # Saying "no key here" would tell readers that our genuine signatures are not ours.
+    settings.GNUPG_HOME = tempfile.mkdtemp(prefix="gone-", dir="/tmp")
+    try:
+        served = client.get(reverse("public:pgp_txt"))
+        page = client.get(reverse("public:pgp"))
+    finally:
+        shutil.rmtree(settings.GNUPG_HOME, ignore_errors=True)
+    assert served.status_code == 503 and page.status_code == 503
+    for response in (served, page):
+        assert b"No public key has been published" not in response.content
 
 
 def test_the_pgp_page_without_any_key_says_so_plainly(client, db):
