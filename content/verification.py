@@ -94,7 +94,7 @@ def find_armor(paste: str) -> Armor:
             line = line[len(prefix) :]
         elif prefix and not line.strip(" \t>"):
             line = ""
-        line = line.rstrip()
+        line = line.rstrip(" \t")  # what OpenPGP ignores at a line's end, and nothing more
         if line.startswith(END) and SIGNATURE in block:
             block.append(END)
             rest = [line[len(END) :], *lines[index + 1 :]]
@@ -139,14 +139,18 @@ class Fields:
 
 
 def read_fields(text: str) -> Fields:
-    post, version, digest = _POST.search(text), _VERSION.search(text), _HASH.search(text)
+    """The attestation is the signed text's last paragraph: lines that look like it in the body
+    above (an author may write "Status: withdrawn") are not read. Older exports had none, so any
+    64-hex run anywhere may still name a revision."""
+    tail = text.rstrip("\n").rsplit("\n\n", 1)[-1]
+    post, version, digest = _POST.search(tail), _VERSION.search(tail), _HASH.search(tail)
     return Fields(
         language=post.group(1) if post else "",
         slug=post.group(2) if post else "",
         version=int(version.group(1)) if version else None,
         content_hash=digest.group(1) if digest else "",
         hashes=tuple(dict.fromkeys(_ANY_HASH.findall(text))),
-        withdrawal_notice=bool(_STATUS_WITHDRAWN.search(text)),
+        withdrawal_notice=bool(_STATUS_WITHDRAWN.search(tail)),
     )
 
 
@@ -180,16 +184,24 @@ def run_gpg(block: str, *, gnupghome: str) -> GpgReport:
         )
     except (subprocess.TimeoutExpired, OSError):
         return GpgReport("unavailable")
-    return parse_status(done.stdout.decode("utf-8", "replace"))
+    report = parse_status(done.stdout.decode("utf-8", "replace"))
+    if report.outcome == "good" and done.returncode != 0:
+        return GpgReport("invalid")  # gpg said good somewhere but failed overall: trust nothing
+    return report
 
 
 def parse_status(output: str) -> GpgReport:
     """gpg's machine-readable status lines (doc/DETAILS); any bad signature makes it bad."""
     status: dict[str, list[str]] = {}
+    signatures = 0
     for line in output.splitlines():
         if line.startswith("[GNUPG:] "):
-            keyword, *args = line[9:].split()
+            keyword, *args = line[9:].split() or [""]
             status.setdefault(keyword, args)
+            if keyword == "NEWSIG":
+                signatures += 1
+    if not status:
+        return GpgReport("unavailable")  # gpg said nothing it could stand by (no key store?)
     if "BADSIG" in status:
         return GpgReport("bad")
     if "ERRSIG" in status:
@@ -200,6 +212,8 @@ def parse_status(output: str) -> GpgReport:
             return GpgReport("no_key", fingerprint=named.upper())
         return GpgReport("invalid")
     valid = status.get("VALIDSIG")
+    if signatures > 1:
+        return GpgReport("invalid")  # we sign once; a second signature is not ours to explain
     if not valid or not ({"GOODSIG", "EXPKEYSIG", "REVKEYSIG"} & status.keys()):
         return GpgReport("invalid")
     stamp = valid[2] if len(valid) > 2 else ""
@@ -220,7 +234,7 @@ def parse_status(output: str) -> GpgReport:
 @dataclass(frozen=True)
 class KeyReport:
     fingerprint: str
-    label: str = ""
+    uids: tuple[str, ...] = ()  # as gpg shows them to anyone who imports our key
     status: str = ""  # "current", "retired" or "revoked" (our records), "" when not ours
     reason: str = ""  # why it was retired or revoked, in words for readers
     expired: bool = False
@@ -268,7 +282,10 @@ def check_text(paste: str, *, gnupghome: str | None = None) -> Result:
         return Result(Verdict.UNAVAILABLE, outside_ignored=outside)
     if report.outcome in {"bad", "invalid"}:
         return Result(Verdict(report.outcome), outside_ignored=outside)
-    key = SigningKey.objects.filter(fingerprint__iexact=report.fingerprint).first()
+    key = _our_key(report.fingerprint)
+    if report.outcome == "no_key" and key is not None:
+        # One of our keys, but the key store lacks it: our store is broken, not the text.
+        return Result(Verdict.UNAVAILABLE, outside_ignored=outside)
     if report.outcome == "no_key" or key is None:
         return Result(Verdict.NOT_OURS, outside_ignored=outside, key=_key_report(None, report))
     key_report = _key_report(key, report)
@@ -286,6 +303,13 @@ def check_text(paste: str, *, gnupghome: str | None = None) -> Result:
     return Result(Verdict.GOOD, outside_ignored=outside, key=key_report, match=match)
 
 
+def _our_key(named: str) -> SigningKey | None:
+    """Our key row for a fingerprint, or for a long key id (its last 16 hex digits)."""
+    if len(named) < 16:
+        return None
+    return SigningKey.objects.filter(fingerprint__iendswith=named).first()
+
+
 def _key_report(key: SigningKey | None, report: GpgReport) -> KeyReport:
     if key is None:
         return KeyReport(report.fingerprint)
@@ -297,7 +321,7 @@ def _key_report(key: SigningKey | None, report: GpgReport) -> KeyReport:
     changed = key.status_changed_at
     return KeyReport(
         fingerprint=key.fingerprint,
-        label=key.label,
+        uids=tuple(key.uids),
         status=status,
         reason=key.status_reason,
         expired=report.key_expired or key.is_expired,
@@ -389,8 +413,10 @@ BBCODE_TAGS = (
     "b|i|u|s|strike|size|color|colour|font|url|img|list|li|\\*|code|icode|quote|spoiler|"
     "ispoiler|hr|nobbc|noparse|plain|center|left|right|justify|indent|sub|sup|table|tr|td|th|email"
 )
-_BBCODE_URL = re.compile(r"\[url=([^\]\n]*)\]", re.IGNORECASE)
-_BBCODE_TAG = re.compile(rf"\[/?(?:{BBCODE_TAGS})(?:=[^\]\n]*)?\]", re.IGNORECASE)
+# "[" is excluded inside a tag: otherwise every "[url=" in a long paste scans to the end of it
+# and the matching is quadratic (a 200 KB paste of "[url=" took over a minute).
+_BBCODE_URL = re.compile(r"\[url=([^\[\]\n]*)\]", re.IGNORECASE)
+_BBCODE_TAG = re.compile(rf"\[/?(?:{BBCODE_TAGS})(?:=[^\[\]\n]*)?\]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _NOT_WORDS = frozenset({"http", "https"})
 SHINGLE = 3  # words per shingle: three in a row rarely match by chance

@@ -16,11 +16,12 @@ from content import exports, verification, workflow
 from content.addresses import change_slug
 from content.exporters.signing import clearsign, generate_key
 from content.models import Post, SigningKey
-from content.revisions import RevisionContent, restore_revision, save_revision
+from content.revisions import RevisionContent, create_post, restore_revision, save_revision
 from content.verification import Standing, Verdict, check_text, find_armor
 from tests.support import (
     Keys,
     attested_text,
+    content_of,
     new_version,
     profile,
     publish_latest,
@@ -338,3 +339,40 @@ def test_drafts_are_never_matched(post, author):
         base_revision_id=post.latest_revision_id,
     )
     assert check_text("Secret draft. " + "Unreviewed words " * 20).match is None
+
+
+def test_our_signature_is_unavailable_not_foreign_when_our_key_store_lost_our_key(
+    published, team_key, gpg_keys
+):
+    signed = signed_attestation(gpg_keys, published)
+    empty = tempfile.mkdtemp(prefix="gone-", dir="/tmp")
+    try:
+        result = check_text(signed, gnupghome=empty)
+    finally:
+        subprocess.run(["gpgconf", "--homedir", empty, "--kill", "all"], check=False)
+        shutil.rmtree(empty, ignore_errors=True)
+    assert result.verdict == Verdict.UNAVAILABLE
+
+
+def test_a_body_line_that_looks_like_the_attestation_is_not_read_as_it(
+    author, reviewer, english, team_key, gpg_keys
+):
+    post = create_post(
+        author=author,
+        language=english,
+        kind="article",
+        content=content_of(body="Status: withdrawn\n\nContent hash: " + "0" * 64),
+    )
+    post = publish_latest(post, author=author, reviewer=reviewer)
+    result = check_text(signed_attestation(gpg_keys, post))
+    assert result.verdict == Verdict.GOOD
+    assert result.match.standing == Standing.CURRENT and not result.match.withdrawal_notice
+    assert result.match.revision == post.published_revision
+
+
+def test_a_bbcode_tag_pattern_never_reaches_past_the_next_bracket() -> None:
+    # Each "[url=" would otherwise scan to the end of the paste: quadratic on the public page.
+    assert verification._BBCODE_URL.match("[url=a [url=b]") is None
+    assert verification._BBCODE_TAG.match("[b=x [i]") is None
+    found = verification.words("[url=https://example.org/x]the label[/url]")
+    assert found[-2:] == ["the", "label"] and "url" not in found

@@ -189,7 +189,10 @@ def paste_into_verify(text: str) -> str:
 
 
 def test_the_verify_page_recognises_what_every_seeded_profile_signed(
-    author_client: Any, posts: list[Post], signing_everywhere: list[ExportProfile]
+    author_client: Any,
+    posts: list[Post],
+    signing_everywhere: list[ExportProfile],
+    team_key: Any,
 ) -> None:
     post = posts[1]  # the Dutch one
     for profile in signing_everywhere:
@@ -197,7 +200,7 @@ def test_the_verify_page_recognises_what_every_seeded_profile_signed(
         part = raw.decode()
         copied = part if profile.format == "plaintext" else signed_copy(part, profile.format)
         page = paste_into_verify(copied.replace("\n", "\r\n"))
-        assert "Good signature by our key “Team key”" in page, profile.slug
+        assert f"Good signature by our key {team_key.grouped_fingerprint}." in page, profile.slug
         assert "This is the current published version" in page, profile.slug
         assert f"version {post.published_revision.number}" in page
         if profile.format != "plaintext":
