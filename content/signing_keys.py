@@ -97,7 +97,8 @@ def _record(info: KeyInfo, *, label: str, actor: Any, how: str) -> SigningKey:
 
 
 def import_signing_key(*, armored: str, label: str, actor: Any) -> SigningKey:
-    """Import an armored secret key into the key store and record it."""
+    """Import an armored secret key into the key store and record it (editors only)."""
+    _check_editor(actor, "content.add_signingkey", ERROR_ADD)
     if not label.strip():
         raise SigningError(ERROR_LABEL)
     if "-----BEGIN PGP" not in armored:
@@ -118,6 +119,7 @@ def generate_signing_key(
     *, name: str, email: str, label: str, expire: str, actor: Any
 ) -> SigningKey:
     """Generate an ed25519 signing key without passphrase in the key store and record it."""
+    _check_editor(actor, "content.add_signingkey", ERROR_ADD)
     if not label.strip():
         raise SigningError(ERROR_LABEL)
     with _key_store_errors():
@@ -131,6 +133,7 @@ def generate_signing_key(
 @transaction.atomic
 def set_key_active(*, key: SigningKey, actor: Any, active: bool) -> SigningKey:
     """Switch a key off (profiles can no longer sign with it) or on again, audited."""
+    _check_editor(actor, "content.change_signingkey", ERROR_SWITCH_PERMISSION)
     key.active = active
     key.save(update_fields=["active"])
     record_event(
@@ -159,6 +162,8 @@ def in_key_store(keys: list[SigningKey]) -> set[str]:
 # --- Key lifecycle: retire, revoke (editors) ----------------------------------------------------
 
 ERROR_LIFECYCLE_PERMISSION = "Only editors may retire or revoke signing keys."
+ERROR_SWITCH_PERMISSION = "Only editors may switch signing keys off or on."
+ERROR_ADD = "Only editors may add signing keys."
 ERROR_NOT_CURRENT = "{key} is already {status}; only a current key can be retired."
 ERROR_ALREADY_REVOKED = "{key} is already revoked."
 ERROR_REASON = "Say in one line, for readers, why the key is revoked (at most 300 characters)."
@@ -218,9 +223,15 @@ def gpg_key_details() -> dict[str, GpgKeyDetails]:
     }
 
 
-def _check_editor(actor: Any) -> None:
-    if actor is None or not actor.has_perm("content.change_signingkey"):
-        raise PermissionDenied(ERROR_LIFECYCLE_PERMISSION)
+def _check_editor(
+    actor: Any,
+    permission: str = "content.change_signingkey",
+    message: str = ERROR_LIFECYCLE_PERMISSION,
+) -> None:
+    """Every service here that changes a key checks its own right: views, admin and commands
+    cannot forget it."""
+    if actor is None or not actor.has_perm(permission):
+        raise PermissionDenied(message)
 
 
 @transaction.atomic

@@ -237,3 +237,20 @@ def test_a_broken_key_store_is_a_clear_message_in_the_studio_not_a_500(
     assert "key store (GNUPG_HOME) cannot be used" in response.content.decode()
     team_key.refresh_from_db()
     assert team_key.status == SigningKey.Status.CURRENT
+
+
+@pytest.mark.parametrize("role", ["author", "reviewer"])
+def test_the_key_services_themselves_refuse_anyone_but_an_editor(request, role, team_key):
+    actor = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        signing_keys.set_key_active(key=team_key, actor=actor, active=False)
+    with pytest.raises(PermissionDenied):
+        signing_keys.generate_signing_key(
+            name="X", email="x@example.org", label="X", expire="1y", actor=actor
+        )
+    with pytest.raises(PermissionDenied):
+        signing_keys.import_signing_key(
+            armored="-----BEGIN PGP PRIVATE KEY BLOCK-----", label="X", actor=actor
+        )
+    team_key.refresh_from_db()
+    assert team_key.active and SigningKey.objects.count() == 1
