@@ -3,8 +3,10 @@
 Readers are anonymous, often in Tor Browser with JavaScript off, and the public site sets no
 cookie. So this form does not use Django's cookie-based CSRF token; it is exempt from the
 middleware and checked here instead: the browser's Origin and Sec-Fetch-Site headers must not
-name another site, and the form must carry a signed, dated token from our own page. The page
-changes nothing and knows nobody, so a forged post could only spend the rate limit.
+name another site. The form also carries a signed, dated token from our own page, which only
+keeps out posts made without loading the page first: it is tied to no one, and anyone can
+fetch a fresh one. That is enough here, because the page changes nothing and knows nobody: a
+forged post could only spend the rate limit.
 """
 
 from __future__ import annotations
