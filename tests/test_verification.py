@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from content import exports, verification, workflow
+from content import clearsigned, exports, verification, workflow
 from content.addresses import change_slug
+from content.clearsigned import find_armor
 from content.exporters.signing import clearsign, generate_key
 from content.models import Post, SigningKey
 from content.revisions import RevisionContent, create_post, restore_revision, save_revision
-from content.verification import Standing, Verdict, check_text, find_armor
+from content.verification import Standing, Verdict, check_text
 from tests.support import (
     Keys,
     attested_text,
@@ -99,12 +100,12 @@ def test_a_broken_block_has_no_signed_text(paste: str) -> None:
 
 def test_the_attestation_lines_are_read_and_any_hash_is_kept_for_older_exports() -> None:
     digest = "ab" * 32
-    fields = verification.read_fields(
+    fields = clearsigned.read_fields(
         f"Post: fr/ketamine-vessie\nVersion: 12\nStatus: withdrawn\nContent hash: {digest}\n"
     )
     assert (fields.language, fields.slug, fields.version) == ("fr", "ketamine-vessie", 12)
     assert fields.content_hash == digest and fields.withdrawal_notice
-    old = verification.read_fields(f"[i]Check it (hash {digest})[/i]")
+    old = clearsigned.read_fields(f"[i]Check it (hash {digest})[/i]")
     assert old.content_hash == "" and old.hashes == (digest,) and old.version is None
 
 
@@ -189,9 +190,9 @@ def test_a_revoked_key_proves_nothing_and_falls_back_to_the_words(published, tea
 
 def test_gpg_that_cannot_run_is_reported_not_raised(published, team_key, gpg_keys, monkeypatch):
     def hang(*args: Any, **kwargs: Any) -> None:
-        raise subprocess.TimeoutExpired(cmd="gpg", timeout=verification.GPG_TIMEOUT_SECONDS)
+        raise subprocess.TimeoutExpired(cmd="gpg", timeout=clearsigned.GPG_TIMEOUT_SECONDS)
 
-    monkeypatch.setattr(verification.subprocess, "run", hang)
+    monkeypatch.setattr(clearsigned.subprocess, "run", hang)
     assert check_text(signed_attestation(gpg_keys, published)).verdict == Verdict.UNAVAILABLE
 
 
@@ -203,11 +204,11 @@ def test_gpg_is_given_at_most_ten_seconds(published, team_key, gpg_keys, monkeyp
         calls.append((args, kwargs))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(verification.subprocess, "run", spy)
+    monkeypatch.setattr(clearsigned.subprocess, "run", spy)
     assert check_text(signed).verdict == Verdict.GOOD  # the spy called through to gpg
     verifying = [kwargs for args, kwargs in calls if "--verify" in args[0]]
-    assert verification.GPG_TIMEOUT_SECONDS == 10
-    assert [kwargs.get("timeout") for kwargs in verifying] == [verification.GPG_TIMEOUT_SECONDS]
+    assert clearsigned.GPG_TIMEOUT_SECONDS == 10
+    assert [kwargs.get("timeout") for kwargs in verifying] == [clearsigned.GPG_TIMEOUT_SECONDS]
 
 
 # --- Only the first complete signed block counts ------------------------------------------------
@@ -282,7 +283,7 @@ def signed_without_hash(keys: Keys, post: Post) -> str:
     text = attested_text(post, Post.objects.get(pk=post.pk).published_revision)
     lines = [line for line in text.split("\n") if not line.startswith("Content hash:")]
     assert "Post: en/" in text and len(lines) == len(text.split("\n")) - 1
-    assert not verification.read_fields("\n".join(lines)).hashes
+    assert not clearsigned.read_fields("\n".join(lines)).hashes
     return clearsign(keys.home, "\n".join(lines), fingerprint=keys.team)
 
 
