@@ -21,10 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from content import opsec, workflow
+from content import addresses, opsec, workflow
 from content.exporters import (
     ExportDocument,
     ExportError,
@@ -167,13 +167,33 @@ def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocume
     )
 
 
-def reader_paths(post: Post) -> dict[str, str]:
-    """What a signed part names so readers can look it up: the post, our verify page and key."""
+def reader_paths(post: Post) -> dict[str, Any]:
+    """What a signed part names so readers can look it up: the post, our verify page and key,
+    and which of our own paths a link in the text may point to."""
     return {
         "slug": post.slug,
         "verify_path": reverse("public:verify"),
         "key_path": reverse("public:pgp_txt"),
+        "public_path": public_page_exists,
     }
+
+
+def public_page_exists(path: str) -> bool:
+    """A path on our public site that a reader can open: one of its pages, a published post
+    (or an old address that redirects to one), or an uploaded image. Never the studio."""
+    if path.startswith(settings.MEDIA_URL):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    if match.namespace != "public":
+        return False
+    if match.url_name != "post":
+        return True
+    found = addresses.resolve(language_code=match.kwargs["lang"], slug=match.kwargs["slug"])
+    post = found.post or (found.old.post if found.old is not None and not found.gone else None)
+    return post is not None and Post.objects.published().filter(pk=post.pk).exists()
 
 
 def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:

@@ -9,7 +9,7 @@ names, e-mails, internal notes or change notes, so no template or renderer can l
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -69,6 +69,9 @@ class ExportDocument:
     verify_path: str = "/verify/"
     key_path: str = "/pgp.txt"
     status: str = ""
+    # Whether a path on our site is one readers can open (a public page that exists). None: any
+    # path is; the database side passes the public site's own answer.
+    public_path: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -133,6 +133,7 @@ class LinkRules:
     onion_origin: str
     refs: References
     clickable: bool = True  # False for plain text: a link that would be kept becomes a reference
+    public_path: Callable[[str], bool] | None = None
 
     @classmethod
     def build(
@@ -145,6 +146,7 @@ class LinkRules:
             onion_origin=origin(document.onion_url),
             refs=refs,
             clickable=settings.format != "plaintext",
+            public_path=document.public_path,
         )
 
     def resolve(self, url: str) -> tuple[str, bool]:
@@ -160,6 +162,11 @@ class LinkRules:
     def decide(self, href: str, label: str) -> tuple[str | None, str]:
         """(href to keep or None, text to put after the label)."""
         if not scheme_allowed(href):
+            return None, ""
+        url, ours = self.resolve(href)
+        if ours and self.public_path is not None and not self.public_path(urlsplit(url).path):
+            # Our own address, but not a page readers can open (the studio, the admin, a post
+            # that is not published): the label stays, the address goes.
             return None, ""
         kept, after = self._decide_tor(href, label) if self.tor else self._decide(href, label)
         if kept is not None and not self.clickable:

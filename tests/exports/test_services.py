@@ -16,7 +16,7 @@ from content.exporters import DRAFT_BANNER, SigningError
 from content.models import AuditEvent, Post, Repost
 from content.revisions import Source, save_revision
 from tests.conftest import content_of
-from tests.support import ONION, key_record, profile, publish_latest
+from tests.support import ONION, SITE, key_record, profile, publish_latest
 
 SEEDED = ["dread", "phpbb-tor", "phpbb", "xenforo", "reddit", "discourse", "plain-text"]
 
@@ -150,6 +150,10 @@ def test_tor_profiles_have_no_clear_net_url_to_fetch(author, reviewer, english, 
         "See [the study](https://pubmed.example.org/1), ![a pill](https://img.example.org/p.jpg)"
         " and [our page](/en/other/) or <https://tracker.example.com/x>."
     )
+    other = create_post(
+        author=author, language=english, kind="article", content=content_of(), slug="other"
+    )
+    publish_latest(other, author=author, reviewer=reviewer)  # our link must lead somewhere
     post = create_post(
         author=author,
         language=english,
@@ -277,3 +281,41 @@ def test_a_withdrawal_makes_reposts_outdated_with_a_notice_in_the_forum_format(
     ).exists()
     reposts.record_notice_posted(repost=old, actor=author, posted_on=timezone.localdate())
     assert not Repost.objects.outdated().exists()
+
+
+@pytest.mark.parametrize("slug", ["dread", "phpbb-tor", "phpbb", "discourse"])
+def test_our_own_links_stay_links_only_to_public_pages_that_exist(
+    author, reviewer, editor, english, slug
+) -> None:
+    from content.revisions import create_post
+
+    live = publish_latest(
+        create_post(author=author, language=english, kind="article", content=content_of(),
+                    slug="live"),
+        author=author, reviewer=reviewer,
+    )  # fmt: skip
+    gone = publish_latest(
+        create_post(author=author, language=english, kind="article", content=content_of(),
+                    slug="gone"),
+        author=author, reviewer=reviewer,
+    )  # fmt: skip
+    workflow.withdraw(post=gone, actor=editor, reason="wrong")
+    body = (
+        "Read [the live post](/en/live/), [the feed](/en/feed/), [the key](/pgp.txt), "
+        "[a withdrawn post](/en/gone/), [a missing post](/en/nowhere/), "
+        "[the studio](/studio/posts/1/) and [the admin](/admin/)."
+    )
+    post = publish_latest(
+        create_post(author=author, language=english, kind="article",
+                    content=content_of(body=body)),
+        author=author, reviewer=reviewer,
+    )  # fmt: skip
+    exported = exports.export_post(post=post, profile=profile(slug), actor=author, final=True)
+    text = "\n".join(exported.parts)
+    home = ONION if exported.profile.tor else SITE
+    for kept in (live.get_public_url(), "/en/feed/", "/pgp.txt"):
+        assert f"{home}{kept}" in text, kept
+    for dropped in ("/en/gone/", "/en/nowhere/", "/studio/", "/admin/"):
+        assert dropped not in text, dropped
+    for label in ("a withdrawn post", "a missing post", "the studio", "the admin"):
+        assert label in text
