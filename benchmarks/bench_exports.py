@@ -24,7 +24,7 @@ import django
 django.setup()
 
 from content.exporters import ExportDocument, ExportSettings, ExportSource, export  # noqa: E402
-from content.exporters.base import DIALECTS  # noqa: E402
+from content.exporters.registry import dialects_by_format  # noqa: E402
 from content.markdown import parse  # noqa: E402
 
 SECTION = """\
@@ -70,7 +70,7 @@ def document(sections: int) -> ExportDocument:
 
 def profiles() -> list[ExportSettings]:
     out = []
-    for fmt, dialects in DIALECTS.items():
+    for fmt, dialects in dialects_by_format().items():
         for dialect in dialects:
             out.append(
                 ExportSettings(

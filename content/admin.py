@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from content.exporters.registry import grouped_dialect_choices
 from content.models import (
     AllowedNumber,
     AuditEvent,
@@ -99,6 +100,13 @@ class ExportProfileAdmin(admin.ModelAdmin):
             current = SigningKey.Status.CURRENT  # retired and revoked keys never sign
             kwargs["queryset"] = SigningKey.objects.filter(active=True, status=current)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "dialect":
+            # Under their format's name (from the export registry), so the editor sees which
+            # dialects go with the chosen format; clean() refuses any other pairing.
+            kwargs["choices"] = grouped_dialect_choices()
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: ExportProfile, form: Any, change: bool) -> None:
         with transaction.atomic():

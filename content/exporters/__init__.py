@@ -1,7 +1,8 @@
 """Exporters: approved revisions as forum posts (BBCode, forum Markdown, plain text, HTML).
 
 Database-free: callers build an `ExportDocument` and `ExportSettings` and call `export()`.
-Import direction: export -> (format modules, policies, splitting, signing, templates) -> base.
+Import direction: export -> (registry, policies, splitting, signing, templates) -> base;
+registry -> format modules -> base. `registry.EXPORTERS` is the one list of formats.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from content.exporters.base import (
     ExportSettings,
     ExportSource,
 )
-from content.exporters.export import EXPORTERS, export
+from content.exporters.export import export
+from content.exporters.registry import EXPORTERS
 from content.exporters.signing import Signer, SigningError
 from content.exporters.templates import PLACEHOLDERS, TemplateError, validate_template
 

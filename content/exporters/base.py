@@ -9,21 +9,17 @@ names, e-mails, internal notes or change notes, so no template or renderer can l
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import ClassVar
 
 from markdown_it.token import Token
 
 DRAFT_BANNER = "DRAFT - NOT REVIEWED"
 
-FORMATS = ("bbcode", "forum_markdown", "plaintext", "html")
-DIALECTS = {
-    "bbcode": ("phpbb3", "xenforo2", "vbulletin4", "smf21", "mybb18"),
-    "forum_markdown": ("commonmark", "reddit"),
-    "plaintext": ("",),
-    "html": ("",),
-}
+# Formats and their dialects are declared by the exporter classes themselves and collected in
+# `content.exporters.registry`; nothing here lists them.
 LINK_POLICIES = ("keep", "onion_internal", "plain_text", "references")
 IMAGE_POLICIES = ("drop", "link")
 
@@ -89,9 +85,12 @@ class ExportSettings:
     sign: bool = False
 
     def __post_init__(self) -> None:
-        _check_choice(self.format, FORMATS, UNKNOWN_FORMAT)
-        dialects = DIALECTS[self.format]
-        if self.dialect not in dialects and not (dialects == ("",)):
+        from content.exporters.registry import EXPORTERS  # the registry imports this module
+
+        _check_choice(self.format, tuple(EXPORTERS), UNKNOWN_FORMAT)
+        dialects = tuple(EXPORTERS[self.format].dialects)
+        # A format without dialects ignores the dialect (the profile's field may be left over).
+        if dialects and self.dialect not in dialects:
             raise ExportError(
                 UNKNOWN_DIALECT.format(
                     format=self.format, value=self.dialect, choices=", ".join(dialects)
@@ -131,14 +130,31 @@ class Exporter(ABC):
     A subclass renders the top-level blocks of a token stream (already passed through the link
     and image policies) and knows how to show a few plain-text lines (banner, header, footer,
     part marker) in its format. Splitting, framing and signing are done once, in `export.py`.
+
+    Like a DRF renderer (`format`, `media_type`) the class is its own registry entry: it
+    declares its format key, label, dialects, content type and file extension, and
+    `content.exporters.registry` lists the classes. Model choices, profile validation and the
+    admin all read them from there.
     """
 
+    format: ClassVar[str] = ""  # the key stored in ExportProfile.format
+    label: ClassVar[str] = ""  # what editors see
+    # Dialect key -> label, in the order editors see them; empty: the format has no dialects.
+    dialects: ClassVar[Mapping[str, str]] = {}
     content_type = "text/plain; charset=utf-8"
     extension = "txt"
     block_separator = "\n\n"
+    # Whether a link can stay clickable in this format; where not, the policies turn every
+    # link the profile would keep into a numbered reference.
+    clickable_links: ClassVar[bool] = True
 
     def __init__(self, settings: ExportSettings) -> None:
         self.settings = settings
+
+    @classmethod
+    def for_settings(cls, settings: ExportSettings) -> Exporter:
+        """The renderer `export()` uses for one profile of this format."""
+        return cls(settings)
 
     @abstractmethod
     def render_blocks(self, tokens: Sequence[Token]) -> list[str]:

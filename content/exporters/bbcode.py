@@ -9,7 +9,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from content.exporters.base import Exporter, top_level_groups
-from content.exporters.bbcode_dialects import BOLD, DIALECTS, FALLBACK_HR, Dialect
+from content.exporters.bbcode_dialects import BOLD, DIALECTS, FALLBACK_HR, BBCodeDialect
 from content.exporters.splitting import TagScanner
 
 STRIKE_FALLBACK = "~~"
@@ -20,11 +20,14 @@ _CODE_CLOSE = re.compile(r"\[\s*/\s*(?=code\b)", re.IGNORECASE)
 
 
 class BBCodeExporter(Exporter):
+    format = "bbcode"
+    label = "BBCode"
+    dialects = {d.name: d.label for d in DIALECTS.values()}
     content_type = "text/plain; charset=utf-8"
     extension = "bbcode.txt"
 
     @property
-    def dialect(self) -> Dialect:
+    def dialect(self) -> BBCodeDialect:
         return DIALECTS[self.settings.dialect]
 
     def render_blocks(self, tokens: Sequence[Token]) -> list[str]:

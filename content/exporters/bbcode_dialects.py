@@ -16,6 +16,22 @@
 
 Where a dialect has no way to keep `[` literal, an empty [b][/b] is put right after it: the
 bracket then never starts a tag, and the reader sees exactly the original characters.
+
+Adding a sixth dialect (say FluxBB 1.5):
+
+1. Data: one `BBCodeDialect(name="fluxbb15", label="FluxBB 1.5", ...)` below, written from the
+   forum's own BBCode reference (add it to the list above with its source), and its name in
+   `DIALECTS`. Only tags the forum has go in `tags`; a feature it lacks is left `None` and the
+   renderer falls back (bold headings, "~~" strikethrough, a drawn rule, "|" tables). The
+   registry, the profile form's choices, `ExportSettings` and `ExportProfile.clean()` pick it
+   up from here; no migration is needed (the choices are a callable).
+2. Oracle: the forum's full tag list, typed again from its documentation (not copied from
+   `tags`), under the same key in `DIALECT_TAGS` in tests/exporters/helpers.py. Every test
+   parametrized over `DIALECT_TAGS` or `ALL_FORMATS` then runs for it too: balanced tags, only
+   the dialect's tags, the same visible text as the Markdown, splitting, signing, Tor, links.
+3. Tests: a test in tests/exporters/test_bbcode.py of what is particular to it (its heading,
+   list or table tags), in the style of `test_smf_lists_use_li_and_a_decimal_type`.
+   tests/exporters/test_registry.py fails until data and oracle agree.
 """
 
 from __future__ import annotations
@@ -27,8 +43,11 @@ Pair = tuple[str, str]
 
 
 @dataclass(frozen=True)
-class Dialect:
+class BBCodeDialect:
+    """One forum's BBCode: the key stored in profiles, the label editors see, and its tags."""
+
     name: str
+    label: str
     tags: frozenset[str]  # every tag name the renderer may write in this dialect
     headings: dict[int, Pair]  # levels without an entry fall back to bold
     bullet_list: Pair
@@ -58,8 +77,9 @@ def _table(th: Pair | None, upper: bool = False) -> dict[str, Pair]:
     return {"table": pair("table"), "tr": pair("tr"), "th": th or pair("td"), "td": pair("td")}
 
 
-PHPBB3 = Dialect(
+PHPBB3 = BBCodeDialect(
     name="phpbb3",
+    label="phpBB 3",
     tags=frozenset({"b", "i", "size", "list", "*", "quote", "code", "url"}),
     headings={1: _sized("150"), 2: _sized("130"), 3: _sized("115")},
     bullet_list=("[list]", "[/list]"),
@@ -68,8 +88,9 @@ PHPBB3 = Dialect(
     open_bracket="[[b][/b]",
 )
 
-XENFORO2 = Dialect(
+XENFORO2 = BBCodeDialect(
     name="xenforo2",
+    label="XenForo 2",
     tags=frozenset(
         [
             "b",
@@ -99,8 +120,9 @@ XENFORO2 = Dialect(
     table=_table(("[TH]", "[/TH]"), upper=True),
 )
 
-VBULLETIN4 = Dialect(
+VBULLETIN4 = BBCodeDialect(
     name="vbulletin4",
+    label="vBulletin 4",
     tags=frozenset({"b", "i", "size", "font", "list", "*", "quote", "code", "url", "noparse"}),
     headings={1: _sized("5"), 2: _sized("4"), 3: _sized("3")},
     bullet_list=("[list]", "[/list]"),
@@ -110,8 +132,9 @@ VBULLETIN4 = Dialect(
     inline_code=("[font=courier new]", "[/font]"),
 )
 
-SMF21 = Dialect(
+SMF21 = BBCodeDialect(
     name="smf21",
+    label="SMF 2.1",
     tags=frozenset(
         [
             "b",
@@ -142,8 +165,9 @@ SMF21 = Dialect(
     table=_table(None),
 )
 
-MYBB18 = Dialect(
+MYBB18 = BBCodeDialect(
     name="mybb18",
+    label="MyBB 1.8",
     tags=frozenset({"b", "i", "s", "size", "font", "hr", "list", "*", "quote", "code", "url"}),
     headings={1: _sized("x-large"), 2: _sized("large"), 3: _sized("medium")},
     bullet_list=("[list]", "[/list]"),
@@ -156,4 +180,5 @@ MYBB18 = Dialect(
     text_fixes=((re.compile(r"\((c|tm|r)\)", re.IGNORECASE), r"(\1[b][/b])"),),
 )
 
+# In the order editors see them; the registry and the model's choices read this.
 DIALECTS = {d.name: d for d in (PHPBB3, XENFORO2, VBULLETIN4, SMF21, MYBB18)}

@@ -18,24 +18,15 @@ from content.exporters.base import (
     ExportSettings,
     top_level_groups,
 )
-from content.exporters.bbcode import BBCodeExporter
 from content.exporters.defang import defang
-from content.exporters.forum_markdown import ForumMarkdownExporter, escape_line_starts, escape_text
-from content.exporters.html import HtmlExporter
-from content.exporters.plaintext import PlainTextExporter
+from content.exporters.forum_markdown import escape_line_starts, escape_text
 from content.exporters.policies import LinkRules, References, apply_policies, scheme_allowed
+from content.exporters.registry import exporter_class
 from content.exporters.signed_copy import SignedTextExporter, attestation, intro
 from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
 from content.exporters.templates import render_template
 from content.markdown import parse
-
-EXPORTERS: dict[str, type[Exporter]] = {
-    "bbcode": BBCodeExporter,
-    "forum_markdown": ForumMarkdownExporter,
-    "plaintext": PlainTextExporter,
-    "html": HtmlExporter,
-}
 
 SOURCES_HEADING = "Sources"
 CONSULTED = "consulted {date}"
@@ -55,7 +46,7 @@ def export(
         raise SigningError(DRAFT_NEVER_SIGNED)
     if settings.sign and signer is None:
         raise ExportError(SIGNER_REQUIRED)
-    exporter = _exporter(settings)
+    exporter = exporter_class(settings.format).for_settings(settings)
     copier = SignedTextExporter(settings) if settings.sign and exporter.signs_copy else None
     refs = References()
     blocks = document_blocks(document, settings, exporter, refs, copier=copier)
@@ -72,13 +63,6 @@ def export(
             return _result(exporter, chunks, signed, signed=True)
         reserve += excess
     raise ExportError(SIGNED_TOO_LONG.format(limit=settings.max_length))
-
-
-def _exporter(settings: ExportSettings) -> Exporter:
-    # A signed plain-text export is itself the signed copy: it uses the copy's line style.
-    if settings.sign and settings.format == "plaintext":
-        return SignedTextExporter(settings)
-    return EXPORTERS[settings.format](settings)
 
 
 def _result(

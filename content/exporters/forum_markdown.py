@@ -1,15 +1,18 @@
 """Markdown for forums: CommonMark (also Discourse) and Reddit-style (as on Dread).
 
 Every syntax character in text is backslash-escaped, so "~100 mg", "10^3" or ">!" read on the
-forum exactly as in our preview. Reddit-style differs in two places: code blocks are indented
-(older Reddit-style parsers have no fences) and hard breaks are two trailing spaces. A signed
-part's plain-text copy goes in a fenced block in both dialects.
+forum exactly as in our preview. The dialects are data (`MarkdownDialect`, like the BBCode
+ones): Reddit-style differs in two places, code blocks are indented (older Reddit-style parsers
+have no fences) and hard breaks are two trailing spaces. A signed part's plain-text copy goes in
+a fenced block in every dialect.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
@@ -21,6 +24,26 @@ ESCAPED = frozenset("\\`*_[]<>|~^&")
 _LINE_START = re.compile(r"^([ \t]*)([#+=-]|\d{1,9}(?=[.)]))", re.MULTILINE)
 _URL_UNSAFE = {"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"}
 NOT_RENDERABLE = "The Markdown exporter cannot render a {type!r} token."
+
+
+@dataclass(frozen=True)
+class MarkdownDialect:
+    """One family of forum Markdown parsers: the key stored in profiles, its label, its syntax."""
+
+    name: str
+    label: str
+    code_blocks: Literal["fenced", "indented"]
+    hard_break: str  # a line break inside a paragraph, as this dialect writes it
+
+
+COMMONMARK = MarkdownDialect(
+    name="commonmark", label="CommonMark / Discourse", code_blocks="fenced", hard_break="\\\n"
+)
+REDDIT = MarkdownDialect(
+    name="reddit", label="Reddit-style (Dread)", code_blocks="indented", hard_break="  \n"
+)
+# In the order editors see them; the registry and the model's choices read this.
+DIALECTS = {d.name: d for d in (COMMONMARK, REDDIT)}
 
 
 def escape_text(text: str) -> str:
@@ -45,12 +68,16 @@ def code_fence(code: str, char: str = "`") -> str:
 
 
 class ForumMarkdownExporter(Exporter):
+    format = "forum_markdown"
+    label = "Forum Markdown"
+    dialects = {d.name: d.label for d in DIALECTS.values()}
     content_type = "text/markdown; charset=utf-8"
     extension = "md"
 
     @property
-    def reddit(self) -> bool:
-        return self.settings.dialect == "reddit"
+    def dialect(self) -> MarkdownDialect:
+        # ExportSettings only lets a known dialect through; CommonMark is the plain default.
+        return DIALECTS.get(self.settings.dialect, COMMONMARK)
 
     def render_blocks(self, tokens: Sequence[Token]) -> list[str]:
         return [
@@ -82,7 +109,7 @@ class ForumMarkdownExporter(Exporter):
         return MarkdownScanner()
 
     def hard_break(self) -> str:
-        return "  \n" if self.reddit else "\\\n"
+        return self.dialect.hard_break
 
     # Inline ----------------------------------------------------------------------------------
 
@@ -134,7 +161,7 @@ class ForumMarkdownExporter(Exporter):
 
     def code_block(self, node: SyntaxTreeNode) -> str:
         code = node.content.rstrip("\n")
-        if self.reddit:
+        if self.dialect.code_blocks == "indented":
             return "\n".join("    " + line if line else "" for line in code.split("\n"))
         fence = code_fence(code)
         info = node.info.strip() if node.type == "fence" else ""

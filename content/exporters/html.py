@@ -22,6 +22,8 @@ _NEEDS_NO_ESCAPE = str.maketrans({"&": "\uff06", "<": "\u2039", ">": "\u203a"})
 
 
 class HtmlExporter(Exporter):
+    format = "html"
+    label = "Sanitized HTML"
     content_type = "text/html; charset=utf-8"
     extension = "html"
     block_separator = "\n"

@@ -1,7 +1,8 @@
 """Plain text: wrapped at 72 columns, headings underlined, links as numbered references.
 
-Links never reach this renderer as links: `policies.effective_link_policy` turns "keep" into
-numbered references for this format, and the references are listed at the end of each part.
+Links never reach this renderer as links: the class says `clickable_links = False`, so
+`policies.effective_link_policy` turns "keep" into numbered references for this format, and the
+references are listed at the end of each part.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from content.exporters.base import Exporter, top_level_groups
+from content.exporters.base import Exporter, ExportSettings, top_level_groups
 
 WIDTH = 72
 UNDERLINES = {1: "=", 2: "-"}
@@ -34,12 +35,24 @@ def wrap(text: str, width: int, *, first: str = "", rest: str = "") -> str:
 
 
 class PlainTextExporter(Exporter):
+    format = "plaintext"
+    label = "Plain text"
     content_type = "text/plain; charset=utf-8"
     extension = "txt"
+    clickable_links = False  # see the module docstring
     bullet = "- "
     underlines = UNDERLINES
     other_underline = "~"
     table_rule = "-+-", "-"
+
+    @classmethod
+    def for_settings(cls, settings: ExportSettings) -> Exporter:
+        # A signed plain-text export is itself the signed copy: it uses the copy's line style.
+        if settings.sign:
+            from content.exporters.signed_copy import SignedTextExporter  # it imports this module
+
+            return SignedTextExporter(settings)
+        return cls(settings)
 
     def render_blocks(self, tokens: Sequence[Token]) -> list[str]:
         return [

@@ -35,6 +35,7 @@ from markdown_it.token import Token
 
 from content.exporters.base import ExportDocument, ExportSettings
 from content.exporters.defang import defang, defang_address
+from content.exporters.registry import exporter_class
 from content.markdown import ALLOWED_PROTOCOLS, is_local_url
 
 IMAGE_LABEL = "image"
@@ -72,8 +73,8 @@ def effective_link_policy(settings: ExportSettings) -> str:
     # A Tor profile never keeps a clear-net link, whatever the policy says.
     if settings.tor and settings.link_policy == "keep":
         return "onion_internal"
-    # Plain text cannot have clickable links at all: kept links become numbered references.
-    if settings.format == "plaintext" and settings.link_policy == "keep":
+    # A format without clickable links (plain text): kept links become numbered references.
+    if not exporter_class(settings.format).clickable_links and settings.link_policy == "keep":
         return "references"
     return settings.link_policy
 
@@ -132,7 +133,7 @@ class LinkRules:
     canonical_origin: str
     onion_origin: str
     refs: References
-    clickable: bool = True  # False for plain text: a link that would be kept becomes a reference
+    clickable: bool = True  # False where the format has none: a kept link becomes a reference
     public_path: Callable[[str], bool] | None = None
 
     @classmethod
@@ -145,7 +146,7 @@ class LinkRules:
             canonical_origin=origin(document.canonical_url),
             onion_origin=origin(document.onion_url),
             refs=refs,
-            clickable=settings.format != "plaintext",
+            clickable=exporter_class(settings.format).clickable_links,
             public_path=document.public_path,
         )
 

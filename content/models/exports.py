@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from content.exporters import TemplateError, validate_template
-from content.exporters.base import DIALECTS
+from content.exporters.registry import dialect_choices, dialect_keys, format_choices
 from content.models.posts import Post, PostState, Revision
 
 ERROR_DIALECT = "Format “{format}” has no dialect “{dialect}”; choose one of: {choices}."
@@ -34,22 +34,9 @@ ERROR_TOR_URL = (
 )
 
 
-class ExportFormat(models.TextChoices):
-    BBCODE = "bbcode", "BBCode"
-    FORUM_MARKDOWN = "forum_markdown", "Forum Markdown"
-    PLAINTEXT = "plaintext", "Plain text"
-    HTML = "html", "Sanitized HTML"
-
-
-class Dialect(models.TextChoices):
-    NONE = "", "(none)"
-    PHPBB3 = "phpbb3", "phpBB 3"
-    XENFORO2 = "xenforo2", "XenForo 2"
-    VBULLETIN4 = "vbulletin4", "vBulletin 4"
-    SMF21 = "smf21", "SMF 2.1"
-    MYBB18 = "mybb18", "MyBB 1.8"
-    COMMONMARK = "commonmark", "CommonMark / Discourse"
-    REDDIT = "reddit", "Reddit-style (Dread)"
+# Formats and dialects are not listed here: the exporter classes declare them and
+# content.exporters.registry collects them. The fields' choices are the registry's callables, so
+# a new format or dialect needs no migration.
 
 
 class LinkPolicy(models.TextChoices):
@@ -126,8 +113,8 @@ class ExportProfile(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
-    format = models.CharField(max_length=20, choices=ExportFormat.choices)
-    dialect = models.CharField(max_length=20, choices=Dialect.choices, blank=True)
+    format = models.CharField(max_length=20, choices=format_choices)
+    dialect = models.CharField(max_length=20, choices=dialect_choices, blank=True)
     max_length = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -162,10 +149,10 @@ class ExportProfile(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
-        dialects = DIALECTS.get(self.format, ("",))
-        if dialects == ("",) and self.dialect:
+        dialects = dialect_keys(self.format)  # () for a format without dialects
+        if not dialects and self.dialect:
             errors.setdefault("dialect", []).append(ERROR_NO_DIALECT.format(format=self.format))
-        elif dialects != ("",) and self.dialect not in dialects:
+        elif dialects and self.dialect not in dialects:
             errors.setdefault("dialect", []).append(
                 ERROR_DIALECT.format(
                     format=self.format, dialect=self.dialect, choices=", ".join(dialects)
@@ -198,7 +185,7 @@ class RepostQuerySet(models.QuerySet["Repost"]):
         """Open reposts whose revision is no longer the published text of their post."""
         return self.open().filter(
             Q(post__published_revision__isnull=True)
-            | Q(post__state__in=[PostState.WITHDRAWN, PostState.ARCHIVED])
+            | Q(post__state__in=PostState.OFFLINE)
             | ~Q(revision=F("post__published_revision"))
         )
 
