@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -227,7 +228,7 @@ def describe(
     if post.state == PostState.WITHDRAWN or (published is None and withdrawn_on):
         reason = post.public_reason
         return match(Standing.WITHDRAWN, since=withdrawn_on, public_reason=reason)
-    if published is None:
+    if post.public_status != HTTPStatus.OK:
         return match(Standing.UNPUBLISHED)
     url = post.get_public_url()
     if published.content_hash == revision.content_hash:

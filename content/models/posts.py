@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from http import HTTPStatus
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -79,17 +80,24 @@ class PostState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     ARCHIVED = "archived", "Archived"
 
+    # Taken off the public site (withdrawn or archived): the one home of that pair. Assigned
+    # below the class, because inside its body the members do not exist yet.
+    OFFLINE: ClassVar[frozenset[PostState]]
+
+
+PostState.OFFLINE = frozenset({PostState.WITHDRAWN, PostState.ARCHIVED})
+
+# Why a post's published text is not in force, from Post.not_in_force_because().
+NOT_PUBLISHED = "unpublished"
+REVIEW_OVERDUE = "overdue"
+
 
 class PostQuerySet(models.QuerySet["Post"]):
     def with_revisions(self) -> PostQuerySet:
         """Everything a list of posts shows, including its derived status, in one query."""
         from content.models.workflow import Review, ReviewPolicy
 
-        approvals = Review.objects.filter(
-            revision=OuterRef("latest_revision"),
-            decision=Review.Decision.APPROVE,
-            content_hash=OuterRef("latest_revision__content_hash"),
-        )
+        approvals = Review.objects.approvals_of(OuterRef("latest_revision"))
         required = ReviewPolicy.objects.filter(kind=OuterRef("kind"))
         return self.select_related(
             "language",
@@ -123,10 +131,13 @@ class PostQuerySet(models.QuerySet["Post"]):
         return self.editable_by(user)
 
     def published(self) -> PostQuerySet:
-        """Posts the public sees: a published revision, not withdrawn or archived."""
-        return self.filter(published_revision__isnull=False).exclude(
-            state__in=[PostState.WITHDRAWN, PostState.ARCHIVED]
-        )
+        """Posts the public sees: a published revision, not withdrawn or archived (the query
+        twin of `Post.public_status` being 200)."""
+        return self.filter(published_revision__isnull=False).exclude(state__in=PostState.OFFLINE)
+
+    def offline(self) -> PostQuerySet:
+        """Withdrawn or archived posts (the query twin of `Post.offline`)."""
+        return self.filter(state__in=PostState.OFFLINE)
 
     def awaiting_review_by(self, user: Any) -> PostQuerySet:
         """In review, not yet judged by `user`, and with no revision by `user` since the last
@@ -146,8 +157,19 @@ class PostQuerySet(models.QuerySet["Post"]):
             .order_by(Case(When(kind=PostKind.DRUG_ALERT, then=0), default=1), "submitted_at", "pk")
         )
 
+    @staticmethod
+    def _review_due_before(today: datetime.date | None) -> Q:
+        return Q(review_due__lt=today or timezone.localdate())
+
     def overdue(self, today: datetime.date | None = None) -> PostQuerySet:
-        return self.published().filter(review_due__lt=today or timezone.localdate())
+        """Published posts whose review date has passed (the query twin of `Post.is_overdue`)."""
+        return self.published().filter(self._review_due_before(today))
+
+    def in_force(self, today: datetime.date | None = None) -> PostQuerySet:
+        """Posts whose published text may be exported as final and reposted: published, not
+        offline, review not overdue (the query twin of `Post.in_force`)."""
+        # exclude() keeps posts without a review date, as overdue() leaves them out.
+        return self.published().exclude(self._review_due_before(today))
 
 
 class Post(models.Model):
@@ -222,14 +244,48 @@ class Post(models.Model):
         return self.latest_revision.title if self.latest_revision_id else self.slug
 
     @property
-    def is_overdue(self) -> bool:
+    def offline(self) -> bool:
+        """Withdrawn or archived: off the public site, and its reposts must be answered."""
+        return self.state in PostState.OFFLINE
+
+    @property
+    def public_status(self) -> int:
+        """What the public page answers: 200 while published; 410 Gone once withdrawn or
+        archived, so a reader following an old forum link learns the text is no longer valid;
+        404 for a post never published."""
+        if self.offline:
+            return HTTPStatus.GONE
+        if self.published_revision_id is None:
+            return HTTPStatus.NOT_FOUND
+        return HTTPStatus.OK
+
+    def is_overdue_on(self, today: datetime.date | None = None) -> bool:
         """The published text's review date has passed (a newer draft does not change that)."""
         return (
-            self.published_revision_id is not None
-            and self.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}
+            self.public_status == HTTPStatus.OK
             and self.review_due is not None
-            and self.review_due < timezone.localdate()
+            and self.review_due < (today or timezone.localdate())
         )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on()
+
+    def not_in_force_because(self, today: datetime.date | None = None) -> str:
+        """Why the published text may not be exported as final or reposted: a PostState
+        (withdrawn, archived), NOT_PUBLISHED or REVIEW_OVERDUE; "" when it is in force."""
+        if self.offline:
+            return self.state
+        if self.published_revision_id is None:
+            return NOT_PUBLISHED
+        if self.is_overdue_on(today):
+            return REVIEW_OVERDUE
+        return ""
+
+    @property
+    def in_force(self) -> bool:
+        """Published, not offline, review not overdue: it may be exported as final."""
+        return not self.not_in_force_because()
 
     @property
     def status_label(self) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef
 
 from content.models.posts import Post, PostKind, Revision
 
@@ -46,6 +47,24 @@ class ReviewPolicy(models.Model):
         return cls.objects.filter(kind=kind).first() or cls(kind=kind)
 
 
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def approvals_of(self, revision: Revision | OuterRef) -> ReviewQuerySet:
+        """Approvals of exactly this revision's content: the one home of "an approval counts
+        only for the content hash it judged". `revision` may be an OuterRef to a revision
+        field of an outer query (a subquery, as PostQuerySet.with_revisions() uses)."""
+        if isinstance(revision, OuterRef):
+            content_hash: Any = OuterRef(f"{revision.name}__content_hash")
+        else:
+            content_hash = revision.content_hash
+        return self.filter(
+            revision=revision, decision=Review.Decision.APPROVE, content_hash=content_hash
+        )
+
+    def approver_count(self) -> int:
+        """How many distinct reviewers these reviews are from (one query)."""
+        return self.values("reviewer").distinct().count()
+
+
 class Review(models.Model):
     class Decision(models.TextChoices):
         APPROVE = "approve", "Approved"
@@ -60,6 +79,8 @@ class Review(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -6,12 +6,13 @@ without JavaScript, so it can also be served as an onion service.
 
 from __future__ import annotations
 
-from django.db.models import Count
+from http import HTTPStatus
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
 from content import addresses
-from content.models import Language, Post, PostQuerySet, PostState, Review
+from content.models import Language, Post, PostQuerySet, Review
 
 
 def _published() -> PostQuerySet:
@@ -43,17 +44,12 @@ def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     post = found.post
     if post is None:
         raise Http404("No post at this address.")
-    if post.published_revision_id is None or post.state in {
-        PostState.WITHDRAWN,
-        PostState.ARCHIVED,
-    }:
-        # A reader following an old forum link must learn the text is no longer valid.
-        status = 410 if post.state in {PostState.WITHDRAWN, PostState.ARCHIVED} else 404
+    status = post.public_status
+    if status != HTTPStatus.OK:
+        # A reader following an old forum link must learn the text is no longer valid (410).
         return render(request, "content/public/gone.html", {"post": post}, status=status)
     revision = post.published_revision
-    approvals = Review.objects.filter(
-        revision=revision, decision=Review.Decision.APPROVE, content_hash=revision.content_hash
-    ).aggregate(n=Count("reviewer", distinct=True))["n"]
+    approvals = Review.objects.approvals_of(revision).approver_count()
     translations = (
         _published()
         .filter(translation_group=post.translation_group)
