@@ -3,7 +3,10 @@
 A post exports as *final* only when its published revision is still in force: published, not
 withdrawn or archived, its review not overdue. Everything else exports as a preview of the latest
 revision, marked "DRAFT - NOT REVIEWED" and never signed. A final export is written to the audit
-log in the same transaction that produced it (who, post, revision, profile, hashes).
+log in the same transaction that produced it (who, post, revision, profile, hashes). The
+services check the actor's right themselves (check_may_export): a final export or a withdrawal
+notice needs content.export_final, a preview only that the actor sees the post; the export
+commands act as a system actor (content.actors) that has that right.
 
 The document handed to the exporters is built here from a whitelist of fields: title, summary,
 body, sources, version, hash, dates, number of approvals and public URLs. Names, e-mail
@@ -20,11 +23,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from content import addresses, opsec, workflow
+from content.actors import Actor, audit_fields
 from content.exporters import (
     ExportDocument,
     ExportError,
@@ -46,6 +51,7 @@ from content.models import (
     Revision,
     record_event,
 )
+from content.models.posts import NOT_PUBLISHED, REVIEW_OVERDUE
 
 ERROR_NO_TEXT = "“{title}” has no published text yet; it exports only as a draft preview."
 ERROR_WITHDRAWN = "“{title}” is withdrawn; it exports only as a draft preview."
@@ -88,6 +94,21 @@ CHANGED_IN = "- Version {number}: {note}"
 REPLACES = "**Updated:** version {new} replaces version {old}, posted here before."
 
 
+ERROR_FINAL_PERMISSION = "You may export previews only; final exports are for authors and editors."
+ERROR_NOT_VISIBLE = "You cannot see this post, so you cannot export it."
+
+
+def check_may_export(post: Post, actor: Actor, *, final: bool) -> None:
+    """A final export (or a withdrawal notice) needs content.export_final, which authors,
+    editors and the export commands have; a preview needs only that the actor sees the post.
+    Raises PermissionDenied, which a view answers with 403."""
+    if final:
+        if not actor.has_perm("content.export_final"):
+            raise PermissionDenied(ERROR_FINAL_PERMISSION)
+    elif not Post.objects.visible_to(actor).filter(pk=post.pk).exists():
+        raise PermissionDenied(ERROR_NOT_VISIBLE)
+
+
 class NotExportable(ExportError):
     """A final export (or a repost) was asked for a post whose published text is not in force."""
 
@@ -95,18 +116,22 @@ class NotExportable(ExportError):
 # --- Rules --------------------------------------------------------------------------------------
 
 
+# Post.not_in_force_because() -> what the user is told.
+NOT_IN_FORCE_ERRORS = {
+    PostState.WITHDRAWN: ERROR_WITHDRAWN,
+    PostState.ARCHIVED: ERROR_ARCHIVED,
+    NOT_PUBLISHED: ERROR_NO_TEXT,
+    REVIEW_OVERDUE: ERROR_OVERDUE,
+}
+
+
 def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
-    """Why `post` cannot be exported as final ("" when it can)."""
+    """Why `post` cannot be exported as final ("" when it can). The rule is Post.in_force."""
+    because = post.not_in_force_because(today)
+    if not because:
+        return ""
     title = post.published_revision.title if post.published_revision_id else post.title
-    if post.state == PostState.WITHDRAWN:
-        return ERROR_WITHDRAWN.format(title=title)
-    if post.state == PostState.ARCHIVED:
-        return ERROR_ARCHIVED.format(title=title)
-    if post.published_revision_id is None:
-        return ERROR_NO_TEXT.format(title=title)
-    if post.review_due is not None and post.review_due < (today or timezone.localdate()):
-        return ERROR_OVERDUE.format(title=title, due=post.review_due)
-    return ""
+    return NOT_IN_FORCE_ERRORS[because].format(title=title, due=post.review_due)
 
 
 def check_addresses(profile: ExportProfile, document: ExportDocument) -> None:
@@ -287,14 +312,16 @@ def _text(part: str) -> bytes:
 
 
 def export_post(
-    *, post: Post, profile: ExportProfile, actor: Any, final: bool, replaces: Repost | None = None
+    *, post: Post, profile: ExportProfile, actor: Actor, final: bool, replaces: Repost | None = None
 ) -> Outcome:
     """Export the published revision as final (audited), or the latest revision as a preview.
     As the replacement of the outdated repost `replaces`, it opens with what changed since.
 
     Raises NotExportable when `final` is asked of a post whose published text is not in force,
-    SigningError when a signing profile cannot sign, ExportError for an unusable profile.
+    SigningError when a signing profile cannot sign, ExportError for an unusable profile,
+    PermissionDenied when `actor` may not (check_may_export).
     """
+    check_may_export(post, actor, final=final)
     if not final:
         revision = post.latest_revision
         document = document_for(post, revision, final=False)
@@ -389,12 +416,13 @@ def _withdrawn_on(post: Post) -> datetime.date | None:
     return timezone.localdate(event.created_at) if event else None
 
 
-def withdrawal_notice(*, repost: Repost, actor: Any) -> Outcome:
+def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
     """A short notice, in the repost's forum format (signed if its profile signs), that the
     text posted there was withdrawn: its version, approvals and dates, and the reason for
     readers if the editor gave one. The internal reason never appears."""
     post, revision, profile = repost.post, repost.revision, repost.profile
-    if post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
+    check_may_export(post, actor, final=True)  # it is signed and audited like a final export
+    if not post.offline:
         raise NotExportable(ERROR_NOT_WITHDRAWN)
     canonical, onion = public_urls(post)
     published, withdrawn = _published_on(post, revision), _withdrawn_on(post)
@@ -431,10 +459,10 @@ def withdrawal_notice(*, repost: Repost, actor: Any) -> Outcome:
     return outcome
 
 
-def _audit(outcome: Outcome, actor: Any) -> None:
+def _audit(outcome: Outcome, actor: Actor) -> None:
     record_event(
         action=AuditEvent.Action.EXPORTED,
-        actor=actor,
+        **audit_fields(actor),
         post=outcome.post,
         revision=outcome.revision,
         profile=outcome.profile.slug,

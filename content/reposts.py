@@ -10,15 +10,30 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from content.actors import ERROR_SYSTEM_REPOST, Actor, is_system
 from content.exporters import ExportError
 from content.exports import ERROR_NOT_OUTDATED, ERROR_NOT_WITHDRAWN, NotExportable, final_blocker
-from content.models import AuditEvent, ExportProfile, Post, PostState, Repost, record_event
+from content.models import AuditEvent, ExportProfile, Post, Repost, record_event
 
 ERROR_POSTED_IN_FUTURE = "The date posted cannot be in the future."
 ERROR_WHERE = "Say where it was posted: the thread's URL or the forum's name."
+ERROR_REPOST_PERMISSION = (
+    "You may not record reposts; the author or editor who posted the text records it."
+)
+
+
+def check_may_record(actor: Actor) -> None:
+    """Recording a repost needs content.add_repost and content.export_final (what was posted
+    is a final export). A command never records one: it cannot know where a person posted.
+    Raises PermissionDenied, which a view answers with 403."""
+    if is_system(actor):
+        raise PermissionDenied(ERROR_SYSTEM_REPOST)
+    if not (actor.has_perm("content.add_repost") and actor.has_perm("content.export_final")):
+        raise PermissionDenied(ERROR_REPOST_PERMISSION)
 
 
 def _check_posted(where: str, posted_on: datetime.date) -> str:
@@ -34,13 +49,14 @@ def record_repost(
     *,
     post: Post,
     profile: ExportProfile,
-    actor: Any,
+    actor: Actor,
     where: str,
     posted_on: datetime.date,
     replaces: Repost | None = None,
 ) -> Repost:
     """Record that the published revision was posted at `where`; optionally closing an
     outdated repost it replaces. Only text in force can be recorded: drafts are not reposted."""
+    check_may_record(actor)
     where = _check_posted(where, posted_on)
     post = Post.objects.select_for_update().get(pk=post.pk)
     blocker = final_blocker(post)
@@ -71,11 +87,12 @@ def record_repost(
 
 
 @transaction.atomic
-def record_notice_posted(*, repost: Repost, actor: Any, posted_on: datetime.date) -> Repost:
+def record_notice_posted(*, repost: Repost, actor: Actor, posted_on: datetime.date) -> Repost:
     """The withdrawal notice was posted in the thread of `repost`, which is now closed."""
+    check_may_record(actor)
     _check_posted(repost.where, posted_on)
     repost = Repost.objects.select_for_update().select_related("post").get(pk=repost.pk)
-    if repost.post.state not in {PostState.WITHDRAWN, PostState.ARCHIVED}:
+    if not repost.post.offline:
         raise NotExportable(ERROR_NOT_WITHDRAWN)
     if repost.notice_posted_on is not None or repost.superseded_by_id is not None:
         raise NotExportable(ERROR_NOT_OUTDATED)

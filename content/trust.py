@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +23,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from content.actors import Actor, SystemActor, audit_fields
 from content.exporters.signing import SigningError, clearsign, keystore
 from content.models import AuditEvent, SignedStatement, SigningKey, record_event
 from content.signing_keys import GpgKeyDetails, gpg_key_details, in_key_store
@@ -222,16 +222,22 @@ def mirrors_text(*, key: SigningKey, signed_at: datetime) -> str:
     )
 
 
+# The command that renews the canary (cron or django.tasks): it may sign statements, nothing else.
+SIGNING = SystemActor(name="sign_statements", permissions=frozenset({"content.change_signingkey"}))
+
+
 # --- Signing and serving ----------------------------------------------------------------------
 
 
-def sign_statements(*, days: int = DEFAULT_CANARY_DAYS, actor: Any = None) -> list[SignedStatement]:
+def sign_statements(
+    *, days: int = DEFAULT_CANARY_DAYS, actor: Actor = SIGNING
+) -> list[SignedStatement]:
     """Sign a fresh canary and mirror list with the statement key and store both.
 
-    `actor` None is the server itself (the scheduled management command); a person must be an
-    editor. Nothing is stored unless both texts signed and verified.
+    The scheduled command acts as the system actor SIGNING; a person must be an editor. Nothing
+    is stored unless both texts signed and verified.
     """
-    if actor is not None and not actor.has_perm("content.change_signingkey"):
+    if not actor.has_perm("content.change_signingkey"):
         raise PermissionDenied(ERROR_STATEMENT_PERMISSION)
     if not 1 <= days <= MAX_CANARY_DAYS:
         raise SigningError(ERROR_DAYS)
@@ -262,7 +268,7 @@ def sign_statements(*, days: int = DEFAULT_CANARY_DAYS, actor: Any = None) -> li
         ]
         record_event(
             action=AuditEvent.Action.STATEMENT_SIGNED,
-            actor=actor,
+            **audit_fields(actor),
             fingerprint=key.fingerprint,
             valid_until=valid_until.isoformat(),
             statements=[statement.pk for statement in statements],

@@ -1,9 +1,10 @@
 """The review workflow: one table of allowed transitions and one function per transition.
 
 Views, admin actions, the API and management commands call these functions; nothing else sets a
-post's state. Each function locks the post row, checks the state (TransitionNotAllowed) and the
-actor's rights (NotPermitted), changes the post, writes an audit event and notifies people, all in
-one transaction.
+post's state. The table itself (which states each action starts from and leads to, who may do
+it, and its name in the studio) is content.transitions. Each function locks the post row,
+checks the state (TransitionNotAllowed) and the actor's rights (NotPermitted), changes the
+post, writes an audit event and notifies people, all in one transaction.
 
 Four eyes: nobody approves text they wrote. A reviewer who wrote any revision since the last
 published one may not approve; an approval is bound to the revision and its content hash, so a
@@ -19,21 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from content import notifications
+from content.actors import SCHEDULER, Actor, audit_fields, is_system
 from content.models import AuditEvent, Post, PostState, Review, ReviewPolicy, Revision, record_event
+from content.transitions import ALLOWED_TRANSITIONS, Transition
 
 S = PostState
-
-# action -> the states it may start from
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    "submit_for_review": frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}),
-    "approve": frozenset({S.IN_REVIEW}),
-    "request_changes": frozenset({S.IN_REVIEW, S.PUBLISHED}),
-    "publish": frozenset({S.IN_REVIEW}),
-    "re_approve": frozenset({S.PUBLISHED, S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
-    "withdraw": frozenset({S.PUBLISHED, S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
-    "archive": frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.PUBLISHED, S.WITHDRAWN}),
-    "unarchive": frozenset({S.ARCHIVED}),
-}
 
 ERROR_STATE = "You cannot {action} a post that is {state}."
 ERROR_NOT_PUBLISHED = "This post has no published text to {action}."
@@ -78,15 +69,21 @@ def _lock(post: Post) -> Post:
     )
 
 
-def _check_state(post: Post, action: str) -> None:
-    if post.state not in ALLOWED_TRANSITIONS[action]:
+def _check_state(post: Post, action: str) -> Transition:
+    transition = ALLOWED_TRANSITIONS[action]
+    if post.state not in transition.sources:
         state = PostState(post.state).label.lower()
         raise TransitionNotAllowed(ERROR_STATE.format(action=_label(action), state=state))
+    return transition
 
 
 def _require(condition: bool, action: str) -> None:
     if not condition:
         raise NotPermitted(ERROR_PERMISSION.format(action=_label(action)))
+
+
+def _check_permission(post: Post, actor: Actor, action: str) -> None:
+    _require(ALLOWED_TRANSITIONS[action].permitted(post, actor), action)
 
 
 def _save(post: Post, *fields: str) -> None:
@@ -121,17 +118,15 @@ def writers_between(post: Post, after: int, upto: int) -> dict[int, list[int]]:
 
 def approvals(revision: Revision, *, since: datetime.datetime | None = None) -> int:
     """Distinct reviewers who approved exactly this content (after `since`, if given)."""
-    reviews = Review.objects.filter(
-        revision=revision, decision=Review.Decision.APPROVE, content_hash=revision.content_hash
-    )
+    reviews = Review.objects.approvals_of(revision)
     if since is not None:
         reviews = reviews.filter(created_at__gt=since)
-    return reviews.values("reviewer").distinct().count()
+    return reviews.approver_count()
 
 
-def approval_blocker(post: Post, revision: Revision, user: Any) -> str:
+def approval_blocker(post: Post, revision: Revision, user: Actor) -> str:
     """Why `user` may not approve `revision` ("" when they may). Used by views to explain."""
-    if not user.has_perm("content.review_post"):
+    if not ALLOWED_TRANSITIONS["approve"].permitted(post, user):
         return ERROR_PERMISSION.format(action="approve")
     after = (
         post.published_base_number
@@ -163,11 +158,11 @@ def _reviewers_of(revision: Revision) -> list[Any]:
 
 
 @transaction.atomic
-def submit_for_review(*, post: Post, actor: Any) -> Post:
+def submit_for_review(*, post: Post, actor: Actor) -> Post:
     post = _lock(post)
-    _check_state(post, "submit_for_review")
-    _require(post.can_be_edited_by(actor), "submit_for_review")
-    post.state, post.state_note, post.submitted_at = S.IN_REVIEW, "", timezone.now()
+    transition = _check_state(post, "submit_for_review")
+    _check_permission(post, actor, "submit_for_review")
+    post.state, post.state_note, post.submitted_at = transition.target, "", timezone.now()
     _save(post, "state", "state_note", "submitted_at")
     revision = post.latest_revision
     record_event(action=AuditEvent.Action.SUBMITTED, actor=actor, post=post, revision=revision)
@@ -181,7 +176,7 @@ def submit_for_review(*, post: Post, actor: Any) -> Post:
 
 
 @transaction.atomic
-def approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "") -> Review:
+def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = "") -> Review:
     post = _lock(post)
     _check_state(post, "approve")
     revision = _check_current(post, revision_id, post.latest_revision)
@@ -219,10 +214,10 @@ def approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "") 
 
 
 @transaction.atomic
-def request_changes(*, post: Post, actor: Any, revision_id: int | None, reason: str) -> Review:
+def request_changes(*, post: Post, actor: Actor, revision_id: int | None, reason: str) -> Review:
     post = _lock(post)
-    _check_state(post, "request_changes")
-    _require(actor.has_perm("content.review_post"), "request_changes")
+    transition = _check_state(post, "request_changes")
+    _check_permission(post, actor, "request_changes")
     if not reason.strip():
         raise WorkflowError(ERROR_REASON)
     judged = post.latest_revision if post.state == S.IN_REVIEW else post.published_revision
@@ -235,7 +230,7 @@ def request_changes(*, post: Post, actor: Any, revision_id: int | None, reason: 
         decision=Review.Decision.REQUEST_CHANGES,
         reason=reason.strip(),
     )
-    post.state, post.state_note = S.CHANGES_REQUESTED, reason.strip()[:1000]
+    post.state, post.state_note = transition.target, reason.strip()[:1000]
     _save(post, "state", "state_note")
     record_event(
         action=AuditEvent.Action.CHANGES_REQUESTED,
@@ -254,13 +249,13 @@ def request_changes(*, post: Post, actor: Any, revision_id: int | None, reason: 
 
 @transaction.atomic
 def publish(
-    *, post: Post, actor: Any, revision_id: int | None, at: datetime.datetime | None = None
+    *, post: Post, actor: Actor, revision_id: int | None, at: datetime.datetime | None = None
 ) -> Post:
     """Publish the approved latest revision. `at` backdates an import of text already published
     elsewhere (its review is due counting from then); it defaults to now."""
     post = _lock(post)
-    _check_state(post, "publish")
-    _require(actor.has_perm("content.publish_post") and post.can_be_edited_by(actor), "publish")
+    transition = _check_state(post, "publish")
+    _check_permission(post, actor, "publish")
     revision = _check_current(post, revision_id, post.latest_revision)
     count, required = approvals(revision), _policy(post).required_approvals
     if count < required:
@@ -272,7 +267,7 @@ def publish(
     post.published_revision = revision
     post.published_at = post.last_reviewed_at = now
     post.review_due = _due_from(now, post)
-    post.state, post.state_note = S.PUBLISHED, ""
+    post.state, post.state_note = transition.target, ""
     _save(
         post,
         "published_base_number",
@@ -302,7 +297,7 @@ def publish(
 
 
 @transaction.atomic
-def re_approve(*, post: Post, actor: Any, revision_id: int | None, note: str = "") -> Review:
+def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = "") -> Review:
     """A dated approval of the published text; enough of them start a new review period."""
     post = _lock(post)
     _check_state(post, "re_approve")
@@ -350,21 +345,21 @@ MAX_PUBLIC_REASON = 500
 
 
 @transaction.atomic
-def withdraw(*, post: Post, actor: Any, reason: str, public_reason: str = "") -> Post:
+def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") -> Post:
     """Take the published text offline. `reason` is internal (authors, audit log);
     `public_reason`, if given, is shown to readers on the 410 page and in withdrawal notices."""
     post = _lock(post)
-    _check_state(post, "withdraw")
+    transition = _check_state(post, "withdraw")
     if post.published_revision is None:
         raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="withdraw"))
-    _require(actor.has_perm("content.withdraw_post"), "withdraw")
+    _check_permission(post, actor, "withdraw")
     if not reason.strip():
         raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
     public = " ".join(public_reason.split())
     if len(public) > MAX_PUBLIC_REASON:
         raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
     withdrawn = post.published_revision
-    _take_offline(post, S.WITHDRAWN, reason)
+    _take_offline(post, transition.target, reason)
     post.withdrawn_at, post.public_reason = timezone.now(), public
     _save(post, "withdrawn_at", "public_reason")
     record_event(
@@ -385,12 +380,12 @@ def withdraw(*, post: Post, actor: Any, reason: str, public_reason: str = "") ->
 
 
 @transaction.atomic
-def archive(*, post: Post, actor: Any, note: str = "") -> Post:
+def archive(*, post: Post, actor: Actor, note: str = "") -> Post:
     post = _lock(post)
-    _check_state(post, "archive")
-    _require(actor.has_perm("content.withdraw_post"), "archive")
+    transition = _check_state(post, "archive")
+    _check_permission(post, actor, "archive")
     was_published = post.published_revision
-    _take_offline(post, S.ARCHIVED, note)
+    _take_offline(post, transition.target, note)
     record_event(
         action=AuditEvent.Action.ARCHIVED,
         actor=actor,
@@ -402,36 +397,30 @@ def archive(*, post: Post, actor: Any, note: str = "") -> Post:
 
 
 @transaction.atomic
-def unarchive(*, post: Post, actor: Any) -> Post:
+def unarchive(*, post: Post, actor: Actor) -> Post:
     post = _lock(post)
-    _check_state(post, "unarchive")
-    _require(actor.has_perm("content.withdraw_post"), "unarchive")
-    post.state, post.state_note = S.DRAFT, ""
+    transition = _check_state(post, "unarchive")
+    _check_permission(post, actor, "unarchive")
+    post.state, post.state_note = transition.target, ""
     _save(post, "state", "state_note")
     record_event(action=AuditEvent.Action.UNARCHIVED, actor=actor, post=post)
     return post
 
 
-def allowed_actions(post: Post, user: Any) -> set[str]:
-    """The transitions to offer `user` on `post` (the functions check everything again)."""
-    offered = set()
-    can_edit = post.can_be_edited_by(user)
-    if post.state in ALLOWED_TRANSITIONS["submit_for_review"] and can_edit:
-        offered.add("submit")
-    if post.state == S.IN_REVIEW and user.has_perm("content.review_post"):
-        offered.add("review")
-    if post.state == S.PUBLISHED and user.has_perm("content.review_post"):
-        offered.add("re_review")
-    if post.state == S.IN_REVIEW and can_edit and user.has_perm("content.publish_post"):
-        offered.add("publish")
-    if user.has_perm("content.withdraw_post"):
-        if post.published_revision_id and post.state in ALLOWED_TRANSITIONS["withdraw"]:
-            offered.add("withdraw")
-        if post.state in ALLOWED_TRANSITIONS["archive"]:
-            offered.add("archive")
-        if post.state in ALLOWED_TRANSITIONS["unarchive"]:
-            offered.add("unarchive")
-    return offered
+def allowed_actions(post: Post, user: Actor) -> set[str]:
+    """The studio's names (`Transition.slug`) of the transitions to offer `user` on `post`, from
+    the table (the functions check everything again)."""
+    return {t.slug for t in ALLOWED_TRANSITIONS.values() if t.offered(post, user)}
+
+
+def post_action_slugs() -> dict[str, str]:
+    """{URL slug: action} of the transitions the studio performs from a button (post_action);
+    the others are decided on the review page."""
+    return {
+        t.slug: action
+        for action, t in ALLOWED_TRANSITIONS.items()
+        if t.slug and not t.on_review_page
+    }
 
 
 # --- Hooks for content.revisions ----------------------------------------------------------------
@@ -442,7 +431,7 @@ def check_editable(post: Post) -> None:
         raise TransitionNotAllowed(ERROR_ARCHIVED)
 
 
-def on_new_revision(*, post: Post, revision: Revision, actor: Any) -> None:
+def on_new_revision(*, post: Post, revision: Revision, actor: Actor) -> None:
     """Called by save_revision() inside its transaction, with the post row locked."""
     previous = revision.based_on
     if post.state == S.PUBLISHED:
@@ -479,11 +468,20 @@ def overdue_posts(today: datetime.date | None = None) -> list[Post]:
     )
 
 
-def notify_overdue(*, today: datetime.date | None = None) -> list[Post]:
+ERROR_REMINDER_PERMISSION = (
+    "Overdue reminders are sent by the scheduler (manage.py review_overdue --notify); "
+    "re-approve the post or request changes instead."
+)
+
+
+def notify_overdue(*, actor: Actor = SCHEDULER, today: datetime.date | None = None) -> list[Post]:
     """Tell reviewers about overdue posts, at most once a day per post (safe to run from cron).
+    The audit events name `actor`: the scheduler, or the command that was run.
 
     Returns the posts whose reviewers were told this time.
     """
+    if not is_system(actor):
+        raise NotPermitted(ERROR_REMINDER_PERMISSION)
     today = today or timezone.localdate()
     told = []
     for post in overdue_posts(today):
@@ -503,8 +501,8 @@ def notify_overdue(*, today: datetime.date | None = None) -> list[Post]:
             )
             record_event(
                 action=AuditEvent.Action.OVERDUE_NOTIFIED,
-                actor=None,
                 post=post,
+                **audit_fields(actor),
                 revision=revision,
                 on=today.isoformat(),
             )

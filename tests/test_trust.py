@@ -39,6 +39,7 @@ def test_sign_statements_signs_stores_audits_and_prints_one_line(team_key, gpg_k
     assert verify(gpg_keys.home, mirrors.text) == team_key.fingerprint
     event = AuditEvent.objects.get(action=AuditEvent.Action.STATEMENT_SIGNED)
     assert event.actor is None and event.details["fingerprint"] == team_key.fingerprint
+    assert event.details["system"] == "sign_statements"  # the command, never a person
 
 
 def test_a_second_run_supersedes_the_first_and_the_newest_is_served(client, team_key):

@@ -30,9 +30,9 @@ from content.export_forms import (
     RepostForm,
 )
 from content.exporters import ExportError, SigningError
-from content.models import ExportProfile, Post, PostState, Repost, SigningKey
+from content.models import ExportProfile, Post, Repost, SigningKey
 
-ERROR_FINAL_PERMISSION = "You may export previews only; final exports are for authors and editors."
+ERROR_FINAL_PERMISSION = exports.ERROR_FINAL_PERMISSION
 
 
 def _post(request: HttpRequest, pk: int) -> Post:
@@ -156,7 +156,7 @@ def _repost(request: HttpRequest, pk: int) -> Repost:
 
 
 def _withdrawn(repost: Repost) -> bool:
-    return repost.post.state in {PostState.WITHDRAWN, PostState.ARCHIVED}
+    return repost.post.offline
 
 
 @login_required

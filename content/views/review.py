@@ -176,12 +176,17 @@ def _unarchive(post: Post, user: Any, data: dict[str, Any]) -> str:
     return "Restored from the archive as a draft."
 
 
-ACTIONS: dict[str, Callable[[Post, Any, dict[str, Any]], str]] = {
-    "submit": _submit,
+# What each button of the studio does, by transition; the URL slugs come from the workflow's
+# table, so a slug it does not declare is a 404.
+PERFORM: dict[str, Callable[[Post, Any, dict[str, Any]], str]] = {
+    "submit_for_review": _submit,
     "publish": _publish,
     "withdraw": _withdraw,
     "archive": _archive,
     "unarchive": _unarchive,
+}
+ACTIONS: dict[str, Callable[[Post, Any, dict[str, Any]], str]] = {
+    slug: PERFORM[action] for slug, action in workflow.post_action_slugs().items()
 }
 
 

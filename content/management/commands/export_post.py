@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from content import exports
+from content import actors, exports
 from content.exporters import ExportError, SigningError
 from content.models import ExportProfile, Post
 
@@ -50,7 +50,10 @@ class Command(BaseCommand):
         post = find_post(slug, options["language"])
         try:
             outcome = exports.export_post(
-                post=post, profile=find_profile(profile), actor=None, final=not options["preview"]
+                post=post,
+                profile=find_profile(profile),
+                actor=actors.command("export_post", actors.EXPORTING),
+                final=not options["preview"],
             )
         except (ExportError, SigningError) as error:
             raise CommandError(f"{error} (use --preview for a draft preview)") from error

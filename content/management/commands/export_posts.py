@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from content import exports
+from content import actors, exports
 from content.exporters import ExportError, SigningError
 from content.management.commands.export_post import find_profile
 from content.models import Post
@@ -30,13 +30,14 @@ class Command(BaseCommand):
             .select_related("language", "published_revision")
             .order_by("language__code", "slug")
         )
+        actor = actors.command("export_posts", actors.EXPORTING)
         written, skipped = 0, []
         # The raw stream: Django's OutputWrapper ends every write with a newline, which would
         # print each redraw of the bar on a line of its own.
         bar_file = getattr(self.stderr, "_out", self.stderr)
         for post in tqdm(posts, desc=f"Exporting ({chosen.slug})", unit="post", file=bar_file):
             try:
-                outcome = exports.export_post(post=post, profile=chosen, actor=None, final=True)
+                outcome = exports.export_post(post=post, profile=chosen, actor=actor, final=True)
             except exports.NotExportable as error:
                 skipped.append(f"{post.language.code}/{post.slug}: {error}")
                 continue

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from content import actors
 from content.workflow import notify_overdue, overdue_posts
 
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
                 f"{post.language.code}/{post.slug}\tr{post.published_revision.number}\t"
                 f"due {post.review_due} ({days} days overdue)"
             )
-        told = notify_overdue(today=today) if notify else []
+        actor = actors.command("review_overdue")
+        told = notify_overdue(actor=actor, today=today) if notify else []
         summary = f"{len(posts)} overdue post(s)"
         if notify:
             summary += f"; reviewers told about {len(told)}"
