@@ -41,7 +41,7 @@ from content.exporters import (
     export,
 )
 from content.exporters.forum_markdown import escape_line_starts, escape_text
-from content.exporters.templates import template_placeholders
+from content.exporters.placeholders import template_placeholders
 from content.models import (
     AuditEvent,
     ExportProfile,
@@ -52,6 +52,7 @@ from content.models import (
     record_event,
 )
 from content.models.posts import NOT_PUBLISHED, REVIEW_OVERDUE
+from content.revision_schema import RevisionContent
 
 ERROR_NO_TEXT = "“{title}” has no published text yet; it exports only as a draft preview."
 ERROR_WITHDRAWN = "“{title}” is withdrawn; it exports only as a draft preview."
@@ -80,7 +81,7 @@ ADDRESS_SETTINGS = {"url": "PUBLIC_SITE_URL", "onion_url": "PUBLIC_ONION_URL"}
 
 WITHDRAWAL_TITLE = "Withdrawn: {title}"
 # Every value below is known when a notice is made; a date that is not is left out with its
-# phrase (content.exporters.templates follows the same rule for profile templates).
+# phrase (content.exporters.placeholders follows the same rule for profile templates).
 WITHDRAWAL_BODY = (
     "We withdrew this information{on}. It was version {version}{published} (content hash "
     "{hash}). Please do not rely on it any more. If a corrected version is published, it will "
@@ -166,18 +167,14 @@ def _date(value: str) -> datetime.date | None:
 def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocument:
     """The whitelist of what an export may show about `revision`. No names, notes or e-mails."""
     canonical, onion = public_urls(post)
+    # The revision content an export shows, as RevisionContent declares it (exported fields).
+    text = RevisionContent.exported_from(revision)
+    text["sources"] = tuple(
+        ExportSource(title=source.title, url=source.url, consulted=_date(source.consulted))
+        for source in text["sources"]
+    )
     return ExportDocument(
-        title=revision.title,
-        summary=revision.summary,
-        body=revision.body,
-        sources=tuple(
-            ExportSource(
-                title=str(source.get("title", "")),
-                url=str(source.get("url", "")),
-                consulted=_date(str(source.get("consulted", ""))),
-            )
-            for source in revision.sources
-        ),
+        **text,
         version=revision.number,
         content_hash=revision.content_hash,
         language=post.language.code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from markdownx.widgets import MarkdownxWidget
 
 from content import addresses, markdown
 from content.models import Language, OldAddress, Post, PostKind, address_taken
+from content.revision_schema import FORM_FIELD_NAMES
 from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source, public_note_blocker
 
 MAX_TAGS = 20
@@ -86,16 +88,11 @@ class RevisionForm(forms.Form):
         return body
 
     def content(self, sources: list[Source]) -> RevisionContent:
+        # The content fields this form has (RevisionContent declares which): a field a subclass
+        # removed, like a new post's public change note, keeps its default.
         data = self.cleaned_data
-        return RevisionContent(
-            title=data["title"],
-            summary=data["summary"],
-            body=data["body"],
-            sources=tuple(sources),
-            substances=tuple(data["substances"]),
-            topics=tuple(data["topics"]),
-            public_change_note=data.get("public_change_note", ""),
-        )
+        typed = {name: data[name] for name in FORM_FIELD_NAMES if name in data}
+        return RevisionContent(**typed, sources=tuple(sources))
 
 
 class NewPostForm(RevisionForm):
@@ -121,7 +118,6 @@ OLD_ADDRESS_CHOICES = [
     ("redirect", "Redirect the old address to the new one (301)"),
     ("gone", "The old address answers 410 Gone and names nothing (it exposed someone)"),
 ]
-CONTENT_FIELDS = {"title", "summary", "body", "substances", "topics"}
 ERROR_OLD_ADDRESS = "The post was published at the old address: choose what that address does."
 
 
@@ -159,6 +155,13 @@ class PostEditForm(RevisionForm):
         if not self.published or self.fields["slug"].disabled:
             del self.fields["old_address"]
 
+    def content(self, sources: list[Source]) -> RevisionContent:
+        # No form asks for a kind's facts yet: an edit keeps those the post states. (An edit based
+        # on an older revision is refused as a conflict, so the latest is the one edited.)
+        latest = self.post.latest_revision
+        facts = latest.facts if latest else {}
+        return dataclasses.replace(super().content(sources), facts=facts)
+
     @property
     def slug_changed(self) -> bool:
         return self.cleaned_data.get("slug", self.post.slug) != self.post.slug
@@ -181,7 +184,7 @@ class PostEditForm(RevisionForm):
         moved = data.get("slug") not in (None, self.post.slug)
         if self.published and moved and not data.get("old_address"):
             self.add_error("old_address", ERROR_OLD_ADDRESS)
-        if "public_change_note" not in self.errors and data.keys() >= CONTENT_FIELDS:
+        if "public_change_note" not in self.errors and data.keys() >= FORM_FIELD_NAMES:
             blocker = public_note_blocker(self.post, self.content([]))
             if blocker:
                 self.add_error("public_change_note", blocker)

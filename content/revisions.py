@@ -3,17 +3,17 @@
 `save_revision()` is the single writer of Revision rows. It locks the post, refuses an edit based
 on an out-of-date revision (no lost update), writes nothing when nothing changed, renders the body
 once, and records an audit event in the same transaction.
+
+What a revision holds is declared once, in content.revision_schema (RevisionContent and its
+fields); the names callers know are re-exported here.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -32,6 +32,14 @@ from content.models import (
     Tag,
     address_taken,
     record_event,
+)
+from content.revision_schema import (  # noqa: F401 - the schema's names, as callers know them
+    FactsInvalid,
+    RevisionContent,
+    Source,
+    diff_rows,
+    tag_key,
+    validate_facts,
 )
 
 ERROR_EDIT_CONFLICT = (
@@ -76,91 +84,17 @@ class EditConflict(Exception):
         )
 
 
-@dataclass(frozen=True)
-class Source:
-    title: str
-    url: str = ""
-    consulted: str = ""  # ISO date, or "" when unknown
-
-    def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "url": self.url, "consulted": self.consulted}
-
-
-@dataclass(frozen=True)
-class RevisionContent:
-    """Everything a reviewer judges. Its hash binds an approval to exactly this content."""
-
-    title: str
-    body: str
-    summary: str = ""
-    sources: tuple[Source, ...] = ()
-    substances: tuple[str, ...] = field(default=())
-    topics: tuple[str, ...] = field(default=())
-    # Public "what changed, for readers" (a replacement repost opens with it); not change_note.
-    public_change_note: str = ""
-
-    def __post_init__(self) -> None:
-        # Tags are a set: order and case-duplicates do not make a new revision.
-        object.__setattr__(self, "substances", _normalise_tags(self.substances))
-        object.__setattr__(self, "topics", _normalise_tags(self.topics))
-        object.__setattr__(self, "public_change_note", " ".join(self.public_change_note.split()))
-
-    @classmethod
-    def of(cls, revision: Revision) -> RevisionContent:
-        return cls(
-            title=revision.title,
-            summary=revision.summary,
-            body=revision.body,
-            sources=tuple(Source(**source) for source in revision.sources),
-            substances=tuple(revision.substances),
-            topics=tuple(revision.topics),
-            public_change_note=revision.public_change_note,
-        )
-
-    @property
-    def content_hash(self) -> str:
-        canonical = {
-            "title": self.title,
-            "summary": self.summary,
-            "body": self.body,
-            "sources": [source.as_dict() for source in self.sources],
-            # Tags are compared by their key, as they are stored: recasing one is no change.
-            "substances": sorted(tag_key(name) for name in self.substances),
-            "topics": sorted(tag_key(name) for name in self.topics),
-        }
-        if self.public_change_note:
-            # Only when set, so revisions written before the note existed keep their hash.
-            canonical["public_change_note"] = self.public_change_note
-        encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(encoded).hexdigest()
-
-
-def tag_key(name: str) -> str:
-    """What makes two tag names the same tag: "2C-B", "2c b" and "2c-b" are one."""
-    return slugify(name)[:80] or " ".join(name.split()).casefold()
-
-
-def _normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for name in names:
-        cleaned = " ".join(name.split())
-        if cleaned:
-            seen.setdefault(tag_key(cleaned), cleaned)
-    return tuple(sorted(seen.values(), key=str.casefold))
-
-
 def _tags_for(content: RevisionContent) -> list[Tag]:
     """The Tag rows for the content's names; "2C-B" and "2c b" are one tag (same slug)."""
     tags = []
-    for kind, names in ((Tag.Kind.SUBSTANCE, content.substances), (Tag.Kind.TOPIC, content.topics)):
-        for name in names:
-            slug = slugify(name)[:80]
-            if slug:  # the same key as tag_key()
-                tag, _ = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name})
-            else:  # a name with no Latin letters: match it by name
-                tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
-                tag = tag or Tag.objects.create(kind=kind, name=name)
-            tags.append(tag)
+    for kind, name in content.tag_names():
+        slug = slugify(name)[:80]
+        if slug:  # the same key as tag_key()
+            tag, _ = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name})
+        else:  # a name with no Latin letters: match it by name
+            tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
+            tag = tag or Tag.objects.create(kind=kind, name=name)
+        tags.append(tag)
     return tags
 
 
@@ -175,12 +109,8 @@ def _write_revision(
                 post=post,
                 number=number,
                 based_on=based_on,
-                title=content.title,
-                summary=content.summary,
-                body=content.body,
-                sources=[source.as_dict() for source in content.sources],
+                **content.columns(),
                 change_note=note,
-                public_change_note=content.public_change_note,
                 author=author,
                 content_hash=content.content_hash,
                 rendered_html=html,
@@ -212,12 +142,14 @@ def save_revision(
     """Save `content` as the post's next revision, or return None when nothing changed.
 
     Raises EditConflict when `base_revision_id` (the revision the editor started from) is no
-    longer the latest, and PermissionError when `author` may not edit the post.
+    longer the latest, PermissionError when `author` may not edit the post, and FactsInvalid
+    when the content states facts its post's kind does not declare (KIND_FACTS).
     """
     if not post.can_be_edited_by(author):
         raise PermissionError(ERROR_NO_PERMISSION)
     locked = Post.objects.select_for_update().get(pk=post.pk)
     workflow.check_editable(locked)
+    validate_facts(locked.kind, content.facts)
     latest = locked.latest_revision
     if latest is not None and latest.content_hash == content.content_hash:
         return None
@@ -419,22 +351,7 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
-def _sources_text(sources: Sequence[Source]) -> str:
-    return "\n".join(
-        " | ".join(part for part in (s.title, s.url, s.consulted) if part) for s in sources
-    )
-
-
 def compare(old: RevisionContent | None, new: RevisionContent) -> list[FieldDiff]:
     """Field-by-field word diffs of two revisions' content (old None: everything is new)."""
     old = old or RevisionContent(title="", body="")
-    pairs = [
-        ("Title", old.title, new.title),
-        ("Summary", old.summary, new.summary),
-        ("Body", old.body, new.body),
-        ("Sources", _sources_text(old.sources), _sources_text(new.sources)),
-        ("Substances", ", ".join(old.substances), ", ".join(new.substances)),
-        ("Topics", ", ".join(old.topics), ", ".join(new.topics)),
-        ("What changed, for readers", old.public_change_note, new.public_change_note),
-    ]
-    return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in pairs]
+    return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in diff_rows(old, new)]

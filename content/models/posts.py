@@ -340,6 +340,8 @@ class Revision(models.Model):
     change_note = models.CharField(max_length=300, blank=True)
     # Public, unlike change_note: a replacement repost opens with it, so reviewers judge it.
     public_change_note = models.CharField(max_length=500, blank=True)
+    # {name: text}: the structured facts of the post's kind (content.revision_schema.KIND_FACTS).
+    facts = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_written"
     )

@@ -161,15 +161,7 @@ def _forms(form: PostEditForm, sources: SourceFormSet) -> dict[str, object]:
 
 
 def _initial(revision: Revision) -> dict[str, object]:
-    return {
-        "title": revision.title,
-        "summary": revision.summary,
-        "body": revision.body,
-        "substances": revision.substances,
-        "topics": revision.topics,
-        "public_change_note": revision.public_change_note,
-        "base_revision": revision.pk,
-    }
+    return RevisionContent.of(revision).initial() | {"base_revision": revision.pk}
 
 
 def _render_conflict(

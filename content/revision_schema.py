@@ -1,0 +1,343 @@
+"""What a reviewer judges, declared once: the fields of a revision's content.
+
+`RevisionContent` declares each field with `content_field()`: its label in a diff, its kind
+(plain text, Markdown, sources, tags, per-kind facts), whether exports show it and whether it is
+hashed when empty. Everything else derives from that one declaration (as Wagtail derives a
+page from its revision's `content`): the content hash, reading a stored revision (`of()`), the
+columns written for a new revision (`columns()`), the diff rows (`diff_rows()`), the edit form's
+initial values (`initial()`) and the text an export may show (`exported_from()`).
+
+Adding a field means one `content_field()` line here, a column on `Revision` (with its
+migration) and, if authors type it, a form field of the same name.
+
+The hash must never change for content that exists: approvals are bound to it. A field added
+later is therefore left out of the hash while it is empty (`hashed_when_empty=False`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.utils.text import slugify
+
+from content.models import Tag
+
+if TYPE_CHECKING:
+    from content.models import Revision
+
+ERROR_FACT_UNKNOWN = "“{name}” is not one of the facts this kind of post states; remove it."
+ERROR_FACT_TOO_LONG = "{label} is at most {limit} characters; shorten it."
+ERROR_FACT_NOT_TEXT = "{label} must be text."
+
+
+class FactsInvalid(ValueError):
+    """The content's facts do not fit the facts its post's kind declares."""
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str = ""
+    consulted: str = ""  # ISO date, or "" when unknown
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url, "consulted": self.consulted}
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: "2C-B", "2c b" and "2c-b" are one."""
+    return slugify(name)[:80] or " ".join(name.split()).casefold()
+
+
+def _normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        cleaned = " ".join(name.split())
+        if cleaned:
+            seen.setdefault(tag_key(cleaned), cleaned)
+    return tuple(sorted(seen.values(), key=str.casefold))
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- Per-kind facts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One structured fact a kind of post states, e.g. a drug alert's "sold as"."""
+
+    name: str
+    label: str
+    max_length: int = 200
+
+
+# PostKind -> the facts a post of that kind may state, in the order a diff shows them. Empty for
+# every kind today: a kind's facts are declared here, and nothing else has to change.
+KIND_FACTS: dict[str, tuple[Fact, ...]] = {}
+
+
+def validate_facts(kind: str, facts: Mapping[str, str]) -> None:
+    """Raise FactsInvalid unless every fact is one `kind` declares, as text within its limit."""
+    declared = {fact.name: fact for fact in KIND_FACTS.get(kind, ())}
+    for name, value in facts.items():
+        fact = declared.get(name)
+        if fact is None:
+            raise FactsInvalid(ERROR_FACT_UNKNOWN.format(name=name[:80]))
+        if not isinstance(value, str):
+            raise FactsInvalid(ERROR_FACT_NOT_TEXT.format(label=fact.label))
+        if len(value) > fact.max_length:
+            raise FactsInvalid(ERROR_FACT_TOO_LONG.format(label=fact.label, limit=fact.max_length))
+
+
+def _fact_labels() -> dict[str, str]:
+    """Fact name -> label, in declaration order, over every kind (a diff need not know it)."""
+    return {fact.name: fact.label for facts in KIND_FACTS.values() for fact in facts}
+
+
+# --- Field kinds: how a value is cleaned, hashed, stored, read, diffed and edited -----------
+
+
+class TextKind:
+    """Text kept as typed, in the Revision column of the same name."""
+
+    column: ClassVar[bool] = True  # stored in a Revision column of the field's name
+    in_form: ClassVar[bool] = True  # a RevisionForm field of the field's name
+
+    def clean(self, value: Any) -> Any:
+        return value
+
+    def canonical(self, value: Any) -> Any:
+        return value
+
+    def read(self, revision: Revision, name: str) -> Any:
+        return getattr(revision, name)
+
+    def stored(self, value: Any) -> Any:
+        return value
+
+    def initial(self, value: Any) -> Any:
+        return value
+
+    def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+        return [(label, old, new)]
+
+
+class MarkdownKind(TextKind):
+    """The body: Markdown, kept exactly as typed (white space matters in Markdown)."""
+
+
+class NoteKind(TextKind):
+    """A one-paragraph note: runs of white space are one space, so they make no new revision."""
+
+    def clean(self, value: Any) -> Any:
+        return _squash(value)
+
+
+class SourcesKind(TextKind):
+    """Sources in the author's order; edited in their own formset, not as a form field."""
+
+    in_form = False
+
+    def canonical(self, value: Any) -> Any:
+        return [source.as_dict() for source in value]
+
+    def read(self, revision: Revision, name: str) -> Any:
+        return tuple(
+            Source(
+                title=str(source.get("title", "")),
+                url=str(source.get("url", "")),
+                consulted=str(source.get("consulted", "")),
+            )
+            for source in getattr(revision, name)
+        )
+
+    def stored(self, value: Any) -> Any:
+        return self.canonical(value)
+
+    def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+        return [(label, _sources_text(old), _sources_text(new))]
+
+
+class TagsKind(TextKind):
+    """Tag names, a set: order and case-duplicates make no new revision. Stored as Tag rows."""
+
+    column = False
+
+    def __init__(self, tag_kind: str) -> None:
+        self.tag_kind = tag_kind
+
+    def clean(self, value: Any) -> Any:
+        return _normalise_tags(value)
+
+    def canonical(self, value: Any) -> Any:
+        # Compared by their key, as they are stored: recasing a tag is no change.
+        return sorted(tag_key(name) for name in value)
+
+    def read(self, revision: Revision, name: str) -> Any:
+        return tuple(revision.tag_names(self.tag_kind))
+
+    def initial(self, value: Any) -> Any:
+        return list(value)
+
+    def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+        return [(label, ", ".join(old), ", ".join(new))]
+
+
+class FactsKind(TextKind):
+    """Per-kind facts {name: text}; an empty value is no fact. One diff row per fact stated."""
+
+    in_form = False  # no kind declares facts yet, so no form asks for them
+
+    def clean(self, value: Any) -> Any:
+        facts = {str(name): _squash(text) for name, text in dict(value).items()}
+        return MappingProxyType({name: text for name, text in facts.items() if text})
+
+    def canonical(self, value: Any) -> Any:
+        return dict(value)
+
+    def read(self, revision: Revision, name: str) -> Any:
+        return getattr(revision, name) or {}
+
+    def stored(self, value: Any) -> Any:
+        return dict(value)
+
+    def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+        labels = _fact_labels()
+        stated = old.keys() | new.keys()
+        names = [name for name in labels if name in stated] + sorted(stated - labels.keys())
+        return [(labels.get(name, name), old.get(name, ""), new.get(name, "")) for name in names]
+
+
+def _sources_text(sources: Sequence[Source]) -> str:
+    return "\n".join(
+        " | ".join(part for part in (s.title, s.url, s.consulted) if part) for s in sources
+    )
+
+
+@dataclass(frozen=True)
+class ContentField:
+    """One field of RevisionContent, as declared with content_field()."""
+
+    name: str
+    label: str  # as a diff names it
+    kind: TextKind
+    exported: bool  # an export shows it (ExportDocument has a field of the same name)
+    hashed_when_empty: bool  # False for fields added later, so existing hashes hold
+
+    def hashed(self, value: Any) -> bool:
+        return self.hashed_when_empty or bool(value)
+
+
+_SPEC = "content_field"
+
+
+def content_field(
+    label: str,
+    kind: TextKind | None = None,
+    *,
+    exported: bool = False,
+    hashed_when_empty: bool = True,
+    **options: Any,
+) -> Any:
+    """A dataclass field of RevisionContent with its schema (options: default, default_factory)."""
+    spec = ContentField("", label, kind or TextKind(), exported, hashed_when_empty)
+    return field(metadata={_SPEC: spec}, **options)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionContent:
+    """Everything a reviewer judges. Its hash binds an approval to exactly this content."""
+
+    title: str = content_field("Title", exported=True)
+    summary: str = content_field("Summary", exported=True, default="")
+    body: str = content_field("Body", MarkdownKind(), exported=True)
+    sources: tuple[Source, ...] = content_field("Sources", SourcesKind(), exported=True, default=())
+    substances: tuple[str, ...] = content_field(
+        "Substances", TagsKind(Tag.Kind.SUBSTANCE), default=()
+    )
+    topics: tuple[str, ...] = content_field("Topics", TagsKind(Tag.Kind.TOPIC), default=())
+    # Public "what changed, for readers" (a replacement repost opens with it); not change_note.
+    # Hashed only when set, so revisions written before the note existed keep their hash.
+    public_change_note: str = content_field(
+        "What changed, for readers", NoteKind(), hashed_when_empty=False, default=""
+    )
+    # Structured facts of the post's kind (KIND_FACTS); hashed only when some are stated.
+    facts: Mapping[str, str] = content_field(
+        "Facts", FactsKind(), hashed_when_empty=False, default_factory=dict, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        for spec in CONTENT_FIELDS:
+            object.__setattr__(self, spec.name, spec.kind.clean(getattr(self, spec.name)))
+
+    @classmethod
+    def of(cls, revision: Revision) -> RevisionContent:
+        return cls(**{spec.name: spec.kind.read(revision, spec.name) for spec in CONTENT_FIELDS})
+
+    @staticmethod
+    def exported_from(revision: Revision) -> dict[str, Any]:
+        """The fields an export shows, read from `revision` (no query: tags are not among them)."""
+        return {
+            spec.name: spec.kind.clean(spec.kind.read(revision, spec.name))
+            for spec in CONTENT_FIELDS
+            if spec.exported
+        }
+
+    @property
+    def content_hash(self) -> str:
+        canonical = {
+            spec.name: spec.kind.canonical(value)
+            for spec, value in self._values()
+            if spec.hashed(value)
+        }
+        encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+    def columns(self) -> dict[str, Any]:
+        """The Revision columns that hold this content (tags are rows: see tag_names())."""
+        return {
+            spec.name: spec.kind.stored(value) for spec, value in self._values() if spec.kind.column
+        }
+
+    def tag_names(self) -> list[tuple[str, str]]:
+        """(Tag.Kind, name) of every tag, in field order."""
+        return [
+            (spec.kind.tag_kind, name)
+            for spec, value in self._values()
+            if isinstance(spec.kind, TagsKind)
+            for name in value
+        ]
+
+    def initial(self) -> dict[str, Any]:
+        """The edit form's initial values (sources have their own formset)."""
+        return {
+            spec.name: spec.kind.initial(value)
+            for spec, value in self._values()
+            if spec.kind.in_form
+        }
+
+    def _values(self) -> list[tuple[ContentField, Any]]:
+        return [(spec, getattr(self, spec.name)) for spec in CONTENT_FIELDS]
+
+
+CONTENT_FIELDS: tuple[ContentField, ...] = tuple(
+    dataclasses.replace(f.metadata[_SPEC], name=f.name) for f in fields(RevisionContent)
+)
+FORM_FIELD_NAMES = frozenset(spec.name for spec in CONTENT_FIELDS if spec.kind.in_form)
+
+
+def diff_rows(old: RevisionContent, new: RevisionContent) -> list[tuple[str, str, str]]:
+    """(label, old text, new text) for every field, in declaration order; facts one row each."""
+    rows: list[tuple[str, str, str]] = []
+    for spec in CONTENT_FIELDS:
+        rows += spec.kind.rows(spec.label, getattr(old, spec.name), getattr(new, spec.name))
+    return rows
