@@ -14,9 +14,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications, reposts, roles, workflow
-from content.models import ExportProfile, Language, Post, PostKind
+from content import notifications, reposts, roles
+from content.models import ExportProfile, Language, Post, PostKind, PostState
 from content.revisions import RevisionContent, Source, create_post, save_revision
+from content.states import OVERDUE, PUBLISHED_NEWER_DRAFT, bring_to_state
 
 DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo accounts only
 
@@ -49,11 +50,14 @@ class DemoPost:
     author: str
     versions: list[tuple[str, RevisionContent]]  # (change note, content), oldest first
     translation_of: str = ""
-    # What happens after the versions are written, through content.workflow:
-    # "draft", "in_review", "changes_requested", "published", "published_newer_draft",
-    # "overdue", "withdrawn", or "republished" (first version published and reposted, then the
+    # What happens after the versions are written: a state content.states.bring_to_state
+    # brings the post to, or "republished" (first version published and reposted, then the
     # later ones published, so the repost is outdated).
-    workflow: str = "draft"
+    workflow: str = PostState.DRAFT
+    reviewers: tuple[str, ...] = ("rik", "sofie")  # approval order; the first requests changes
+    reason: str = ""  # the reviewer's request for changes, or the editor's for withdrawing
+    newer_text: str = ""  # "published_newer_draft": added to the published body...
+    newer_note: str = ""  # ...with this change note
 
 
 MDMA_ALERT_BODY = """\
@@ -230,7 +234,7 @@ DEMO_POSTS = [
         kind=PostKind.ARTICLE,
         slug="ketamine-veiliger-gebruiken",
         author="bram",
-        workflow="in_review",
+        workflow=PostState.IN_REVIEW,
         versions=[
             (
                 "Eerste versie",
@@ -250,7 +254,9 @@ DEMO_POSTS = [
         kind=PostKind.ARTICLE,
         slug="melanges-quels-risques",
         author="anna",
-        workflow="changes_requested",
+        workflow=PostState.CHANGES_REQUESTED,
+        reviewers=("sofie",),
+        reason="Add a source for the cocaethylene claim and the date you consulted it.",
         versions=[
             (
                 "Première version",
@@ -270,7 +276,9 @@ DEMO_POSTS = [
         kind=PostKind.FAQ_ANSWER,
         slug="can-i-test-my-pills-myself",
         author="bram",
-        workflow="published_newer_draft",
+        workflow=PUBLISHED_NEWER_DRAFT,
+        newer_text="\nReagent kits are sold online; buy from a known shop.\n",
+        newer_note="Where to buy kits",
         versions=[
             (
                 "First version",
@@ -292,7 +300,7 @@ DEMO_POSTS = [
         kind=PostKind.FACT_SHEET,
         slug="ghb-gbl-fact-sheet",
         author="anna",
-        workflow="overdue",
+        workflow=OVERDUE,
         versions=[
             (
                 "First version",
@@ -312,7 +320,8 @@ DEMO_POSTS = [
         kind=PostKind.DRUG_ALERT,
         slug="pmma-sold-as-ecstasy",
         author="bram",
-        workflow="withdrawn",
+        workflow=PostState.WITHDRAWN,
+        reason="The lab retracted the result: the pills contained MDMA after all.",
         versions=[
             (
                 "First version",
@@ -360,13 +369,6 @@ def _edit(post: Post, author: object, content: RevisionContent, note: str) -> No
     )
 
 
-def _publish(post: Post, users: dict[str, object], *, at: datetime.datetime | None = None) -> None:
-    workflow.submit_for_review(post=post, actor=post.created_by)
-    for reviewer in ("rik", "sofie"):
-        workflow.approve(post=post, actor=users[reviewer], revision_id=post.latest_revision_id)
-    workflow.publish(post=post, actor=post.created_by, revision_id=post.latest_revision_id, at=at)
-
-
 def _repost(post: Post, profile: str, where: str, days_ago: int) -> None:
     reposts.record_repost(
         post=Post.objects.get(pk=post.pk),
@@ -377,59 +379,35 @@ def _repost(post: Post, profile: str, where: str, days_ago: int) -> None:
     )
 
 
-def _republish(
-    post: Post, later: list[tuple[str, RevisionContent]], users: dict[str, object]
-) -> None:
+def _republish(demo: DemoPost, post: Post, users: dict[str, object]) -> None:
     """Publish the first version, repost it, then publish the later ones: the repost is outdated."""
-    _publish(post, users)
+    _bring(demo, post, PostState.PUBLISHED, users)
     _repost(post, "dread", "Dread: /d/HarmReduction, thread “Orange Tesla pills”", days_ago=9)
-    for note, content in later:
+    for note, content in demo.versions[1:]:
         _edit(post, post.created_by, content, note)
-    _publish(post, users)
+    _bring(demo, post, PostState.PUBLISHED, users)
 
 
-def _run_workflow(post: Post, plan: str, users: dict[str, object]) -> None:
-    """Bring a demo post into the state `plan` names, through the real transitions."""
-    if plan == "in_review":
-        workflow.submit_for_review(post=post, actor=post.created_by)
-    elif plan == "changes_requested":
-        workflow.submit_for_review(post=post, actor=post.created_by)
-        workflow.request_changes(
-            post=post,
-            actor=users["sofie"],
-            revision_id=post.latest_revision_id,
-            reason="Add a source for the cocaethylene claim and the date you consulted it.",
-        )
-    elif plan == "published":
-        _publish(post, users)
-    elif plan == "published_newer_draft":
-        _publish(post, users)
-        revision = post.latest_revision
-        content = RevisionContent.of(revision)
-        _edit(
-            post,
-            post.created_by,
-            RevisionContent(
-                title=content.title,
-                summary=content.summary,
-                body=content.body + "\nReagent kits are sold online; buy from a known shop.\n",
-                sources=content.sources,
-                substances=content.substances,
-                topics=content.topics,
-            ),
-            "Where to buy kits",
-        )
-        workflow.submit_for_review(post=post, actor=post.created_by)
-    elif plan == "overdue":
-        _publish(post, users, at=timezone.now() - datetime.timedelta(days=400))
-    elif plan == "withdrawn":
-        _publish(post, users)
+def _run_workflow(demo: DemoPost, post: Post, users: dict[str, object]) -> None:
+    """Bring a demo post into the state its plan names, through the real transitions."""
+    if demo.workflow == PostState.WITHDRAWN:
+        # Reposted while it was published, so the withdrawal leaves a repost to take down.
+        _bring(demo, post, PostState.PUBLISHED, users)
         _repost(post, "phpbb-tor", "phpBB (Tor) forum: Harm reduction > Alerts", days_ago=3)
-        workflow.withdraw(
-            post=post,
-            actor=users["eva"],
-            reason="The lab retracted the result: the pills contained MDMA after all.",
-        )
+    _bring(demo, post, demo.workflow, users)
+
+
+def _bring(demo: DemoPost, post: Post, state: str, users: dict[str, object]) -> Post:
+    return bring_to_state(
+        post,
+        state,
+        author=post.created_by,
+        reviewers=[users[name] for name in demo.reviewers],
+        editor=users["eva"],
+        reason=demo.reason,
+        newer_text=demo.newer_text,
+        change_note=demo.newer_note,
+    )
 
 
 @dataclass
@@ -481,11 +459,11 @@ def _seed(password: str) -> SeedResult:
             translation_of=original,
         )
         if demo.workflow == "republished":
-            _republish(post, later, users)
+            _republish(demo, post, users)
         else:
             for note, content in later:
                 _edit(post, author, content, note)
-            _run_workflow(post, demo.workflow, users)
+            _run_workflow(demo, post, users)
         created += 1
     return SeedResult(
         users=[(username, role) for username, _, role in DEMO_USERS],

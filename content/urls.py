@@ -1,6 +1,6 @@
 from django.urls import path
 
-from content.views import author, editor, exports, review
+from content.views import author, exports, markdown_editor, review
 
 app_name = "content"
 
@@ -42,6 +42,6 @@ urlpatterns = [
     path("keys/<int:pk>/revoke/", exports.key_revoke, name="key_revoke"),
     path("keys/<int:pk>/public.asc", exports.key_public, name="key_public"),
     # Paths fixed by MARKDOWNX_URLS_PATH and MARKDOWNX_UPLOAD_URLS_PATH in settings.
-    path("markdown/preview/", editor.markdown_preview, name="markdown_preview"),
-    path("markdown/upload/", editor.image_upload, name="image_upload"),
+    path("markdown/preview/", markdown_editor.markdown_preview, name="markdown_preview"),
+    path("markdown/upload/", markdown_editor.image_upload, name="image_upload"),
 ]

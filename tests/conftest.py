@@ -17,9 +17,16 @@ from content import roles
 from content.exporters.signing import generate_key
 from content.models import ExportProfile, Language, Post, PostKind, SigningKey
 from content.revisions import create_post
-from tests.support import ONION, SITE, Keys, content_of, key_record, publish_latest
-
-PASSWORD = "correct horse battery staple"
+from tests.support import (
+    ONION,
+    PASSPHRASE,
+    PASSWORD,
+    SITE,
+    Keys,
+    content_of,
+    key_record,
+    publish_latest,
+)
 
 
 @pytest.fixture
@@ -99,13 +106,18 @@ def author_client(client: Any, author: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def gpg_keys() -> Iterator[Keys]:
+    """The one session key store: the team's key (no passphrase), an expired key, and a key
+    protected by PASSPHRASE. The exporter tests use it without the database."""
     # A short path: gpg-agent's socket lives in the home directory and socket paths are short.
     home = tempfile.mkdtemp(prefix="gpg-", dir="/tmp")
     try:
         expired = generate_key(home, name="Old", email="old@example.org", expire="seconds=1")
         team = generate_key(home, name="Team", email="team@example.org")
+        protected = generate_key(
+            home, name="Locked", email="lock@example.org", passphrase=PASSPHRASE
+        )
         time.sleep(1.2)
-        yield Keys(home=home, team=team, expired=expired)
+        yield Keys(home=home, team=team, expired=expired, protected=protected)
     finally:
         subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
         shutil.rmtree(home, ignore_errors=True)

@@ -6,14 +6,19 @@ Fixtures live in tests/conftest.py; these are plain functions and constants to i
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
-from content import workflow
+from PIL import Image
+
+from content import states
 from content.exporters.signing import clearsign, list_keys
 from content.models import ExportProfile, Language, Post, PostKind, Revision, SigningKey
 from content.revisions import RevisionContent, Source, save_revision
 
+PASSWORD = "correct horse battery staple"  # every test user's
+PASSPHRASE = "correct horse battery staple"  # the protected key's in the session key store
 SITE = "https://hr.example.org"
 EXPOSED = "ketamine-and-anna-janssens-test"  # the address a name typed into a title makes
 ONION = "http://hrexamplexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
@@ -21,9 +26,12 @@ ONION = "http://hrexamplexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
 
 @dataclass(frozen=True)
 class Keys:
+    """A key store and the fingerprints of its secret keys."""
+
     home: str
-    team: str
+    team: str  # no passphrase
     expired: str
+    protected: str = ""  # unlocked with PASSPHRASE
 
 
 def key_record(home: str, fingerprint: str, label: str) -> SigningKey:
@@ -38,10 +46,9 @@ def profile(slug: str) -> ExportProfile:
 
 
 def publish_latest(post: Post, *, author: Any, reviewer: Any) -> Post:
-    """Through the real workflow: submit, approve, publish."""
-    post = workflow.submit_for_review(post=post, actor=author)
-    workflow.approve(post=post, actor=reviewer, revision_id=post.latest_revision_id)
-    return workflow.publish(post=post, actor=author, revision_id=post.latest_revision_id)
+    """Through the real workflow (content.states): `author` submits, `reviewer` approves,
+    `author` publishes."""
+    return states.publish_latest(post, author=author, reviewers=[reviewer])
 
 
 def content_of(**changes: Any) -> RevisionContent:
@@ -81,6 +88,25 @@ def form_data(post: Post | None = None, **changes: Any) -> dict[str, Any]:
         data |= {"language": Language.objects.get(code="nl").pk, "kind": PostKind.DRUG_ALERT}
     data.update(changes)
     return data
+
+
+# --- An image as a phone saves it: what an upload must strip (tests/test_images.py) ---------
+
+GPS_IFD = 0x8825
+
+
+def jpeg_with_metadata() -> bytes:
+    """A photo with a camera make and model, GPS position, XMP and a comment."""
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "PhoneModel X"  # Model
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (50.0, 50.0, 30.0), 3: "E", 4: (4.0, 21.0, 5.0)})
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><secret>Brussels flat</secret></x:xmpmeta>'
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif, comment=b"taken at home", xmp=xmp)
+    return out.getvalue()
 
 
 # --- Signed texts as a signing export makes them (see content.exporters.signed_copy) --------

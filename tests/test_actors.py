@@ -21,8 +21,7 @@ from content import actors, exports, reposts, roles, workflow
 from content.models import AuditEvent, Post, PostState, Repost
 from content.views.review import ACTIONS
 from tests.support import profile, publish_latest
-from tests.test_workflow_transitions import RESULT_STATE, STARTS, WHO_MAY, perform
-from tests.workflow_helpers import bring_to
+from tests.workflow_helpers import RESULT_STATE, STARTS, WHO_MAY, bring_to, perform
 
 pytestmark = pytest.mark.usefixtures("export_settings")
 

@@ -7,8 +7,7 @@ import pytest
 from content import addresses, workflow
 from content.models import AuditEvent, OldAddress, Post, PostKind
 from content.revisions import SlugTaken, create_post, unique_slug
-from tests.conftest import content_of
-from tests.support import EXPOSED
+from tests.support import EXPOSED, content_of
 from tests.workflow_helpers import publish
 
 

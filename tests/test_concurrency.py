@@ -9,7 +9,7 @@ import pytest
 
 from content.models import Post
 from content.revisions import EditConflict, save_revision
-from tests.conftest import content_of
+from tests.support import content_of
 from tests.threads import run_together
 
 

@@ -11,21 +11,7 @@ from django.test import override_settings
 from PIL import Image, PngImagePlugin
 
 from content.images import ImageRejected, store_image
-
-GPS_IFD = 0x8825
-
-
-def jpeg_with_metadata() -> bytes:
-    image = Image.new("RGB", (64, 48), (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x0110] = "PhoneModel X"  # Model
-    exif[0x0112] = 6  # Orientation: rotate 90 degrees
-    exif.get_ifd(GPS_IFD).update({1: "N", 2: (50.0, 50.0, 30.0), 3: "E", 4: (4.0, 21.0, 5.0)})
-    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><secret>Brussels flat</secret></x:xmpmeta>'
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif, comment=b"taken at home", xmp=xmp)
-    return out.getvalue()
+from tests.support import GPS_IFD, jpeg_with_metadata
 
 
 def png_with_metadata() -> bytes:

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from content import exports, opsec, opsec_rules, roles
 from content.models import AllowedNumber, AuditEvent, OpsecOverride, OpsecPhrase, Post, PostKind
 from content.revisions import Source, create_post, save_revision
-from tests.conftest import content_of
-from tests.support import ONION, SITE, publish_latest
+from tests.support import ONION, SITE, content_of, publish_latest
 
 STUDIO = "https://studio.hr-team.example"
 

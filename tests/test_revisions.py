@@ -15,7 +15,7 @@ from content.revisions import (
     save_revision,
     word_diff,
 )
-from tests.conftest import content_of
+from tests.support import content_of
 
 
 def save(post: Post, user, **changes) -> Revision | None:

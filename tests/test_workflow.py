@@ -13,7 +13,7 @@ from django.utils import timezone
 from content import roles, workflow
 from content.models import AuditEvent, Notification, Post, PostKind, PostState, Review, ReviewPolicy
 from content.revisions import create_post
-from tests.conftest import content_of
+from tests.support import content_of
 from tests.workflow_helpers import approve_all, edit, publish
 
 

@@ -7,7 +7,7 @@ import pytest
 from content import roles, workflow
 from content.models import AuditEvent, Post, PostKind, PostState, Review
 from content.revisions import create_post, save_revision
-from tests.conftest import content_of
+from tests.support import content_of
 from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,70 +5,30 @@ Read a row as: <action> by <role> on a post that is <state> -> outcome.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from content import workflow
-from content.models import AuditEvent, Post, PostState
-from tests.workflow_helpers import bring_to
+from content.models import AuditEvent, PostState
+from tests.workflow_helpers import (
+    OK,
+    RESULT_STATE,
+    ROLES,
+    STARTS,
+    STATE,
+    WHO_MAY,
+    bring_to,
+    perform,
+)
 
 S = PostState
-ROLES = ("author", "other_author", "reviewer", "editor")
-OK, STATE, PERM = "ok", "wrong state", "not permitted"
 
-# action -> {role: outcome when the state allows it}; any other state -> STATE for everyone.
-WHO_MAY = {
-    "submit_for_review": {"author": OK, "other_author": PERM, "reviewer": PERM, "editor": OK},
-    "approve": {"author": PERM, "other_author": PERM, "reviewer": OK, "editor": OK},
-    "request_changes": {"author": PERM, "other_author": PERM, "reviewer": OK, "editor": OK},
-    "publish": {"author": OK, "other_author": PERM, "reviewer": PERM, "editor": OK},
-    "withdraw": {"author": PERM, "other_author": PERM, "reviewer": PERM, "editor": OK},
-    "archive": {"author": PERM, "other_author": PERM, "reviewer": PERM, "editor": OK},
-    "unarchive": {"author": PERM, "other_author": PERM, "reviewer": PERM, "editor": OK},
-}
-# States each action starts from, for this table's posts (withdraw needs a published text, and
-# only the published state has one here).
-STARTS = {
-    "submit_for_review": {S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN},
-    "approve": {S.IN_REVIEW},
-    "request_changes": {S.IN_REVIEW, S.PUBLISHED},
-    "publish": {S.IN_REVIEW},
-    "withdraw": {S.PUBLISHED},
-    "archive": {S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.PUBLISHED, S.WITHDRAWN},
-    "unarchive": {S.ARCHIVED},
-}
-RESULT_STATE = {
-    "submit_for_review": S.IN_REVIEW,
-    "request_changes": S.CHANGES_REQUESTED,
-    "publish": S.PUBLISHED,
-    "withdraw": S.WITHDRAWN,
-    "archive": S.ARCHIVED,
-    "unarchive": S.DRAFT,
-}
-
+# Who may do what from which states is written down once, in tests/workflow_helpers.py.
 TABLE = [
     (action, role, state, WHO_MAY[action][role] if state in STARTS[action] else STATE)
     for action in WHO_MAY
     for role in ROLES
     for state in S.values
 ]
-
-
-def perform(action: str, post: Post, actor: Any) -> None:
-    current = post.latest_revision_id if post.state != S.PUBLISHED else post.published_revision_id
-    calls = {
-        "submit_for_review": lambda: workflow.submit_for_review(post=post, actor=actor),
-        "approve": lambda: workflow.approve(post=post, actor=actor, revision_id=current),
-        "request_changes": lambda: workflow.request_changes(
-            post=post, actor=actor, revision_id=current, reason="Needs a source."
-        ),
-        "publish": lambda: workflow.publish(post=post, actor=actor, revision_id=current),
-        "withdraw": lambda: workflow.withdraw(post=post, actor=actor, reason="Wrong dose."),
-        "archive": lambda: workflow.archive(post=post, actor=actor),
-        "unarchive": lambda: workflow.unarchive(post=post, actor=actor),
-    }
-    calls[action]()
 
 
 @pytest.mark.parametrize(("action", "role", "state", "outcome"), TABLE)

@@ -1,7 +1,7 @@
 """Exporters: approved revisions as forum posts (BBCode, forum Markdown, plain text, HTML).
 
 Database-free: callers build an `ExportDocument` and `ExportSettings` and call `export()`.
-Import direction: export -> (registry, policies, splitting, signing, templates) -> base;
+Import direction: export -> (registry, policies, splitting, signing, placeholders) -> base;
 registry -> format modules -> base. `registry.EXPORTERS` is the one list of formats.
 """
 
@@ -17,9 +17,9 @@ from content.exporters.base import (
     ExportSource,
 )
 from content.exporters.export import export
+from content.exporters.placeholders import PLACEHOLDERS, TemplateError, validate_template
 from content.exporters.registry import EXPORTERS
 from content.exporters.signing import Signer, SigningError
-from content.exporters.templates import PLACEHOLDERS, TemplateError, validate_template
 
 __all__ = [
     "DRAFT_BANNER",

@@ -20,12 +20,12 @@ from content.exporters.base import (
 )
 from content.exporters.defang import defang
 from content.exporters.forum_markdown import escape_line_starts, escape_text
+from content.exporters.placeholders import render_template
 from content.exporters.policies import LinkRules, References, apply_policies, scheme_allowed
 from content.exporters.registry import exporter_class
 from content.exporters.signed_copy import SignedTextExporter, attestation, intro
 from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
-from content.exporters.templates import render_template
 from content.markdown import parse
 
 SOURCES_HEADING = "Sources"

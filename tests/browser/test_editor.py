@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from content.models import Post
-from tests.conftest import PASSWORD
-from tests.test_images import jpeg_with_metadata
+from tests.browser.helpers import log_in
+from tests.support import jpeg_with_metadata
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +24,6 @@ DROP_FILE = """
   editor.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
 }
 """
-
-
-def log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/studio/")
 
 
 def test_live_preview_renders_through_our_markdown_module(page, live_server, author) -> None:

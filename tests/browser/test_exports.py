@@ -7,8 +7,8 @@ import pytest
 from content import workflow
 from content.models import ExportProfile
 from content.revisions import create_post
-from tests.browser.test_editor import log_in
-from tests.conftest import content_of
+from tests.browser.helpers import log_in
+from tests.support import content_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -116,10 +116,10 @@ def test_the_seeded_tor_profiles_export_no_clear_net_address() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["bbcode", "forum_markdown", "plaintext", "html"])
-def test_a_signed_tor_export_has_no_clear_net_address_in_its_signed_copy(keystore, fmt) -> None:
+def test_a_signed_tor_export_has_no_clear_net_address_in_its_signed_copy(gpg_keys, fmt) -> None:
     dialect = {"bbcode": "phpbb3", "forum_markdown": "reddit"}.get(fmt, "")
     profile = tor_profile(fmt, dialect, sign=True, image_policy="drop")
-    result = export(tor_document(), profile, signer=Signer(keystore.home, keystore.plain_key))
+    result = export(tor_document(), profile, signer=Signer(gpg_keys.home, gpg_keys.team))
     assert result.signed
     for part in result.parts:
         assert "BEGIN PGP SIGNED MESSAGE" in part

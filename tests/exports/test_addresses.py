@@ -6,7 +6,7 @@ import pytest
 
 from content import exports, reposts, workflow
 from content.exporters import ExportError
-from content.exporters.templates import ADDRESS_NOT_SET
+from content.exporters.placeholders import ADDRESS_NOT_SET
 from content.models import Repost
 from tests.support import ONION, profile
 

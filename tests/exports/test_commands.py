@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 from content.exporters import DRAFT_BANNER
 from content.models import AuditEvent
 from content.revisions import create_post
-from tests.conftest import content_of
-from tests.support import publish_latest
+from tests.support import content_of, publish_latest
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from content import exports, reposts, roles, workflow
 from content.exporters import ExportDocument
-from content.exporters.templates import fill, render_template
+from content.exporters.placeholders import fill, render_template
 from content.models import Post, PostKind, Repost, Review
 from content.revisions import (
     PublicNoteRequired,
@@ -24,8 +24,7 @@ from content.revisions import (
     public_note_reason,
     save_revision,
 )
-from tests.conftest import content_of
-from tests.support import SITE, profile
+from tests.support import SITE, content_of, form_data, profile
 
 SEEDED = importlib.import_module("content.migrations.0006_export_profiles").PROFILES
 INTERNAL = "REASON-internal: Rik misread the lab sheet"
@@ -288,8 +287,6 @@ def test_the_published_texts_own_note_kept_unchanged_does_not_count(replaced, au
 
 
 def test_the_post_form_refuses_the_change_at_save_and_keeps_the_text(author_client, alert) -> None:
-    from tests.views.test_author import form_data
-
     data = form_data(alert, title="High-dose pills: orange Tesla",
                      summary="Pills sold as orange Tesla contain up to 280 mg of MDMA.",
                      body="Up to 280 mg.", substances="MDMA")  # fmt: skip
@@ -458,8 +455,6 @@ def test_a_reason_for_readers_of_501_characters_is_refused_by_the_form_and_nothi
 def test_a_note_for_readers_of_501_characters_is_a_form_error_and_the_text_is_kept(
     author_client, alert
 ) -> None:
-    from tests.views.test_author import form_data
-
     data = form_data(alert, title="High-dose pills: orange Tesla",
                      summary="Pills sold as orange Tesla contain up to 280 mg of MDMA.",
                      body="Up to 280 mg, weighed again.", substances="MDMA",

@@ -15,8 +15,7 @@ from content import exports, reposts, workflow
 from content.exporters import DRAFT_BANNER, SigningError
 from content.models import AuditEvent, Post, Repost
 from content.revisions import Source, save_revision
-from tests.conftest import content_of
-from tests.support import ONION, SITE, key_record, profile, publish_latest
+from tests.support import ONION, SITE, content_of, key_record, profile, publish_latest
 
 SEEDED = ["dread", "phpbb-tor", "phpbb", "xenforo", "reddit", "discourse", "plain-text"]
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from content.models import Post, PostKind
 from content.revisions import SlugTaken, create_post
-from tests.conftest import PASSWORD
-from tests.support import content_of, form_data
+from tests.support import PASSWORD, content_of, form_data
 
 
 def test_the_login_page_logs_an_author_in_and_shows_their_dashboard(client, author) -> None:

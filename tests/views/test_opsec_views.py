@@ -12,8 +12,7 @@ from django.urls import reverse
 from content import opsec, roles, workflow
 from content.models import AllowedNumber, AuditEvent, OpsecOverride, Post, PostKind
 from content.revisions import create_post, save_revision
-from tests.conftest import content_of
-from tests.support import ONION, SITE, form_data, publish_latest
+from tests.support import ONION, SITE, content_of, form_data, publish_latest
 
 BODY = "Frequent use hurts.\nInternal note: ask Jane Doe first."
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from content import roles, workflow
 from content.models import Post, PostKind
 from content.revisions import create_post
-from tests.conftest import content_of
+from tests.support import content_of
 from tests.workflow_helpers import approve_all, edit, publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"

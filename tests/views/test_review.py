@@ -8,7 +8,7 @@ from django.urls import reverse
 from content import roles, workflow
 from content.models import AuditEvent, Notification, Post, PostKind, Review
 from content.revisions import create_post
-from tests.conftest import content_of
+from tests.support import content_of
 from tests.workflow_helpers import edit, publish
 
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from content.models import AuditEvent, OldAddress, Post, PostKind
 from content.revisions import ERROR_SLUG_TAKEN, create_post
-from tests.conftest import content_of
-from tests.support import EXPOSED, form_data
+from tests.support import EXPOSED, content_of, form_data
 from tests.workflow_helpers import publish
 
 

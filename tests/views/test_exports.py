@@ -20,8 +20,10 @@ from content.exporters import DRAFT_BANNER
 from content.exporters.signing import generate_key, keystore
 from content.models import AuditEvent, ExportProfile, Post, Repost, SigningKey
 from content.revisions import create_post, save_revision
-from tests.conftest import content_of
-from tests.support import key_record, publish_latest
+from tests.support import content_of, key_record, publish_latest
+
+# The session key store as GNUPG_HOME and both public addresses set, as in tests/exports/.
+pytestmark = pytest.mark.usefixtures("export_settings")
 
 
 def export_url(post: Post) -> str:

@@ -12,7 +12,7 @@ from PIL import Image
 
 from content import markdown
 from content.models import AuditEvent
-from tests.test_images import jpeg_with_metadata
+from tests.support import jpeg_with_metadata
 
 PREVIEW = reverse("content:markdown_preview")
 UPLOAD = reverse("content:image_upload")
