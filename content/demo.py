@@ -1,13 +1,15 @@
 """Demo accounts and demo posts, so a newcomer sees the product working at once.
 
 `seed()` is idempotent: accounts are matched by user name and posts by language and slug, so
-running it twice duplicates nothing (it only resets the demo passwords to the one given).
+running it twice duplicates nothing (it only resets the demo passwords to the one given). The
+accounts and posts themselves are content.demo_data.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,351 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from content import notifications, reposts, roles
-from content.models import ExportProfile, Language, Post, PostKind, PostState
-from content.revisions import RevisionContent, Source, create_post, save_revision
-from content.states import OVERDUE, PUBLISHED_NEWER_DRAFT, bring_to_state
+from content.demo_data import DEMO_POSTS, DEMO_USERS, DemoPost
+from content.models import ExportProfile, Language, Post, PostState
+from content.revisions import RevisionContent, create_post, save_revision
+from content.states import bring_to_state
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo accounts only
 
-DEMO_USERS = [
-    ("anna", "Anna", roles.AUTHORS),
-    ("bram", "Bram", roles.AUTHORS),
-    ("rik", "Rik", roles.REVIEWERS),
-    ("sofie", "Sofie", roles.REVIEWERS),
-    ("eva", "Eva", roles.EDITORS),
-]
-
-TRIMBOS = Source("Trimbos-instituut: Drugs Informatie en Monitoring Systeem (DIMS)",
-                 "https://www.trimbos.nl/", "2026-10-02")  # fmt: skip
-SCIENSANO = Source("Sciensano: Belgian Early Warning System on Drugs",
-                   "https://www.sciensano.be/", "2026-10-02")  # fmt: skip
-EUDA = Source("European Union Drugs Agency (EUDA): European Drug Report",
-              "https://www.euda.europa.eu/", "2026-09-14")  # fmt: skip
-MODUS_VIVENDI = Source("Modus Vivendi: réduction des risques liés à l'usage de drogues",
-                       "https://www.modusvivendi-be.org/", "2026-09-20")  # fmt: skip
-DRUGLIJN = Source("De DrugLijn (VAD)", "https://www.druglijn.be/", "2026-09-21")
-INFOR_DROGUES = Source("Infor-Drogues & Addictions", "https://www.infor-drogues.be/", "2026-09-21")
-TRIPSIT = Source("TripSit: drug combinations chart", "https://combo.tripsit.me/", "2026-09-18")
-
-
-@dataclass
-class DemoPost:
-    language: str
-    kind: str
-    slug: str
-    author: str
-    versions: list[tuple[str, RevisionContent]]  # (change note, content), oldest first
-    translation_of: str = ""
-    # What happens after the versions are written: a state content.states.bring_to_state
-    # brings the post to, or "republished" (first version published and reposted, then the
-    # later ones published, so the repost is outdated).
-    workflow: str = PostState.DRAFT
-    reviewers: tuple[str, ...] = ("rik", "sofie")  # approval order; the first requests changes
-    reason: str = ""  # the reviewer's request for changes, or the editor's for withdrawing
-    newer_text: str = ""  # "published_newer_draft": added to the published body...
-    newer_note: str = ""  # ...with this change note
-
-
-MDMA_ALERT_BODY = """\
-**Pills with a very high dose of MDMA are being sold as "{name}".** Lab tests of pills bought
-online found {dose} of MDMA in a single pill. That is two to three times a usual dose for an adult.
-
-## What this means
-
-- One whole pill can cause overheating, a racing heart, seizures and serotonin toxicity.
-- The risk is highest for people with a low body weight, people new to MDMA and anyone who
-  combines it with alcohol or other drugs.
-
-## If you still choose to use
-
-1. Start with **a quarter of a pill** and wait at least two hours before taking more.
-2. Do not redose on the same night, whatever you feel.
-3. Take breaks from dancing, cool down, and sip about 250 ml of water an hour (not more).
-4. Never use alone; tell a friend what you took.
-5. Have your pills tested by a drug checking service if one is near you.
-
-## Emergency
-
-Feeling very hot, confused, or not sweating despite the heat? Call **112** at once and tell the
-medics what was taken. They are there to help, not to arrest you.
-
-| Warning sign | What to do |
-|---|---|
-| Overheating, confusion | Call 112, cool the person down |
-| Chest pain, racing heart | Call 112, keep the person calm |
-| Seizure | Call 112, do not hold the person down |
-"""
-
-KETAMINE_BODY = """\
-Ketamine is een verdovingsmiddel. In lage doses geeft het een dromerig, zwevend gevoel; bij
-hogere doses kan je in een *k-hole* terechtkomen, waarin je het contact met je omgeving verliest.
-
-## Risico's
-
-- **Blaasschade**: wie vaak ketamine gebruikt, kan ernstige blaasklachten krijgen (pijn, vaak en
-  dringend moeten plassen, bloed in de urine). Stop en ga naar een arts bij zulke klachten.
-- **Ongevallen**: je voelt pijn minder en je evenwicht is weg. Vallen en verdrinken komen voor.
-- **Combinaties**: ketamine met alcohol, GHB of opioïden remt de ademhaling. Niet combineren.
-
-## Veiliger gebruiken
-
-1. Gebruik nooit alleen en zit of lig op een veilige plek.
-2. Begin met een kleine hoeveelheid en wacht; de werking begint snel.
-3. Gebruik je eigen snuifmateriaal en deel het niet (hepatitis C).
-4. Las pauzes in: dagelijks gebruik verhoogt het risico op blaasschade sterk.
-
-Vragen? Bel De DrugLijn of lees verder op hun website.
-"""
-
-MIXING_BODY = """\
-Mélanger des produits multiplie souvent les risques au lieu de les additionner.
-
-## Les mélanges les plus dangereux
-
-| Mélange | Risque principal |
-|---|---|
-| Alcool + GHB/GBL | Perte de connaissance, arrêt respiratoire |
-| Opioïdes + benzodiazépines | Dépression respiratoire, overdose |
-| MDMA + antidépresseurs (IMAO) | Syndrome sérotoninergique |
-| Cocaïne + alcool | Cocaéthylène : plus toxique pour le cœur |
-
-## Réduire les risques
-
-- Un seul produit à la fois, et attendez que l'effet du premier soit passé.
-- Informez vos amis de ce que vous avez pris.
-- En cas de malaise : appelez le **112** et mettez la personne en position latérale de sécurité.
-
-Le tableau ne remplace pas un avis médical : si vous prenez un traitement, parlez-en à un
-médecin ou à un service de réduction des risques.
-"""
-
-PILL_TESTING_BODY = """\
-Home test kits (reagents) can show that a pill contains *something* like MDMA, but they cannot
-tell you **how much** is in it, nor detect every dangerous adulterant.
-
-- A reagent test changes colour: compare it with the chart that comes with the kit.
-- A "good" colour does not mean the pill is safe: dose is the biggest risk with today's pills.
-- Drug checking services analyse your sample in a lab and tell you what is in it and how much.
-
-In Belgium, drug checking is offered by prevention services at set times and places; ask a local
-harm-reduction service. Results stay anonymous.
-"""
-
-GHB_BODY = """\
-**GHB** (and GBL, which the body turns into GHB) is a depressant sold as a liquid.
-
-## Dosage
-
-The difference between a dose that works and one that makes you pass out is very small.
-Measure with a pipette or syringe, never "by the cap", and note the time of every dose.
-
-## Risks
-
-- Passing out ("going under"), vomiting while unconscious, stopped breathing.
-- **Never with alcohol**, ketamine, opioids or sleeping pills.
-- Daily use can lead to dependence; stopping suddenly can cause a dangerous withdrawal.
-  Do not stop alone: get medical help.
-
-## Help
-
-Someone cannot be woken up? Call **112**, put them in the recovery position and stay with them.
-"""
-
-
-PMMA_BODY = """\
-Pills sold as ecstasy in some Belgian cities were found to contain **PMMA** instead of MDMA.
-PMMA takes longer to work and is far more toxic: people who think the pill "did not work" and
-take another are at risk of a fatal overdose.
-
-- Never take a second pill because the first "does nothing".
-- Wait at least two hours.
-- Overheating, muscle cramps or confusion: call **112**.
-"""
-
-MDMA_ALERT_NL_BODY = """\
-**Er worden XTC-pillen met een zeer hoge dosis MDMA verkocht als "oranje Tesla".** Eén pil bevat
-tot 280 mg MDMA: twee tot drie keer een gewone dosis.
-
-1. Begin met **een kwart pil** en wacht minstens twee uur.
-2. Neem dezelfde avond niet bij.
-3. Pauzeer, koel af en drink ongeveer 250 ml water per uur.
-4. Laat je pillen testen als dat in je buurt kan.
-
-Oververhit, verward of zweet je niet meer? Bel meteen **112**.
-"""
-
-
-def _mdma(
-    title: str, dose: str, name: str, sources: tuple[Source, ...], public_change_note: str = ""
-) -> RevisionContent:
-    return RevisionContent(
-        public_change_note=public_change_note,
-        title=title,
-        summary=f"Lab tests found {dose} of MDMA in single pills sold as \u201c{name}\u201d.",
-        body=MDMA_ALERT_BODY.format(name=name, dose=dose),
-        sources=sources,
-        substances=("MDMA",),
-        topics=("drug alert", "dosage", "drug checking"),
-    )
-
-
-DEMO_POSTS = [
-    DemoPost(
-        language="en",
-        kind=PostKind.DRUG_ALERT,
-        slug="high-dose-mdma-pills-orange-tesla",
-        author="anna",
-        workflow="republished",
-        versions=[
-            (
-                "First draft",
-                _mdma(
-                    "High-dose MDMA pills: orange Tesla", "about 250 mg", "orange Tesla", (TRIMBOS,)
-                ),
-            ),
-            (
-                "Dose from the latest lab results",
-                _mdma(
-                    "High-dose MDMA pills: orange \u201cTesla\u201d",
-                    "up to 280 mg",
-                    "orange Tesla",
-                    (TRIMBOS, SCIENSANO),
-                    "New lab results: the pills contain up to 280 mg of MDMA, not about 250 mg.",
-                ),
-            ),
-        ],
-    ),
-    DemoPost(
-        language="nl",
-        kind=PostKind.ARTICLE,
-        slug="ketamine-veiliger-gebruiken",
-        author="bram",
-        workflow=PostState.IN_REVIEW,
-        versions=[
-            (
-                "Eerste versie",
-                RevisionContent(
-                    title="Ketamine: veiliger gebruiken",
-                    summary="Wat ketamine doet, wat de risico's zijn en hoe je ze kleiner maakt.",
-                    body=KETAMINE_BODY,
-                    sources=(DRUGLIJN, EUDA),
-                    substances=("ketamine",),
-                    topics=("safer use",),
-                ),
-            ),
-        ],
-    ),
-    DemoPost(
-        language="fr",
-        kind=PostKind.ARTICLE,
-        slug="melanges-quels-risques",
-        author="anna",
-        workflow=PostState.CHANGES_REQUESTED,
-        reviewers=("sofie",),
-        reason="Add a source for the cocaethylene claim and the date you consulted it.",
-        versions=[
-            (
-                "Première version",
-                RevisionContent(
-                    title="Mélanges de produits : quels risques ?",
-                    summary="Les combinaisons les plus dangereuses et comment réduire les risques.",
-                    body=MIXING_BODY,
-                    sources=(MODUS_VIVENDI, INFOR_DROGUES, TRIPSIT),
-                    substances=("alcool", "GHB", "cocaïne", "MDMA", "opioïdes"),
-                    topics=("mixing",),
-                ),
-            ),
-        ],
-    ),
-    DemoPost(
-        language="en",
-        kind=PostKind.FAQ_ANSWER,
-        slug="can-i-test-my-pills-myself",
-        author="bram",
-        workflow=PUBLISHED_NEWER_DRAFT,
-        newer_text="\nReagent kits are sold online; buy from a known shop.\n",
-        newer_note="Where to buy kits",
-        versions=[
-            (
-                "First version",
-                RevisionContent(
-                    title="Can I test my pills myself?",
-                    summary=(
-                        "What reagent kits can and cannot tell you, and where to get a lab test."
-                    ),
-                    body=PILL_TESTING_BODY,
-                    sources=(TRIMBOS, MODUS_VIVENDI),
-                    substances=("MDMA",),
-                    topics=("drug checking",),
-                ),
-            ),
-        ],
-    ),
-    DemoPost(
-        language="en",
-        kind=PostKind.FACT_SHEET,
-        slug="ghb-gbl-fact-sheet",
-        author="anna",
-        workflow=OVERDUE,
-        versions=[
-            (
-                "First version",
-                RevisionContent(
-                    title="GHB / GBL fact sheet",
-                    summary="Dosage, risks and what to do when someone goes under.",
-                    body=GHB_BODY,
-                    sources=(EUDA, DRUGLIJN),
-                    substances=("GHB", "GBL"),
-                    topics=("dosage", "overdose"),
-                ),
-            ),
-        ],
-    ),
-    DemoPost(
-        language="en",
-        kind=PostKind.DRUG_ALERT,
-        slug="pmma-sold-as-ecstasy",
-        author="bram",
-        workflow=PostState.WITHDRAWN,
-        reason="The lab retracted the result: the pills contained MDMA after all.",
-        versions=[
-            (
-                "First version",
-                RevisionContent(
-                    title="PMMA sold as ecstasy",
-                    summary="Pills sold as ecstasy contained PMMA, which is far more toxic.",
-                    body=PMMA_BODY,
-                    sources=(SCIENSANO, EUDA),
-                    substances=("PMMA", "MDMA"),
-                    topics=("drug alert", "overdose"),
-                ),
-            ),
-        ],
-    ),
-    DemoPost(
-        language="nl",
-        kind=PostKind.DRUG_ALERT,
-        slug="hooggedoseerde-xtc-pillen-oranje-tesla",
-        author="bram",
-        translation_of="high-dose-mdma-pills-orange-tesla",
-        versions=[
-            (
-                "Vertaling van de Engelse waarschuwing",
-                RevisionContent(
-                    title="Hooggedoseerde XTC-pillen: oranje \u201cTesla\u201d",
-                    summary="Labotests vonden tot 280 mg MDMA in één pil.",
-                    body=MDMA_ALERT_NL_BODY,
-                    sources=(TRIMBOS, SCIENSANO, DRUGLIJN),
-                    substances=("MDMA",),
-                    topics=("drug alert", "dosage"),
-                ),
-            ),
-        ],
-    ),
-]
-
-
-def _edit(post: Post, author: object, content: RevisionContent, note: str) -> None:
+def _edit(post: Post, author: User, content: RevisionContent, note: str) -> None:
     save_revision(
         post=post,
         author=author,
@@ -379,7 +47,7 @@ def _repost(post: Post, profile: str, where: str, days_ago: int) -> None:
     )
 
 
-def _republish(demo: DemoPost, post: Post, users: dict[str, object]) -> None:
+def _republish(demo: DemoPost, post: Post, users: dict[str, User]) -> None:
     """Publish the first version, repost it, then publish the later ones: the repost is outdated."""
     _bring(demo, post, PostState.PUBLISHED, users)
     _repost(post, "dread", "Dread: /d/HarmReduction, thread “Orange Tesla pills”", days_ago=9)
@@ -388,7 +56,7 @@ def _republish(demo: DemoPost, post: Post, users: dict[str, object]) -> None:
     _bring(demo, post, PostState.PUBLISHED, users)
 
 
-def _run_workflow(demo: DemoPost, post: Post, users: dict[str, object]) -> None:
+def _run_workflow(demo: DemoPost, post: Post, users: dict[str, User]) -> None:
     """Bring a demo post into the state its plan names, through the real transitions."""
     if demo.workflow == PostState.WITHDRAWN:
         # Reposted while it was published, so the withdrawal leaves a repost to take down.
@@ -397,7 +65,7 @@ def _run_workflow(demo: DemoPost, post: Post, users: dict[str, object]) -> None:
     _bring(demo, post, demo.workflow, users)
 
 
-def _bring(demo: DemoPost, post: Post, state: str, users: dict[str, object]) -> Post:
+def _bring(demo: DemoPost, post: Post, state: str, users: dict[str, User]) -> Post:
     return bring_to_state(
         post,
         state,
@@ -417,17 +85,19 @@ class SeedResult:
     posts_existing: int
 
 
-def _ensure_users(password: str) -> dict[str, object]:
-    User = get_user_model()
-    users = {}
+def _ensure_users(password: str) -> dict[str, User]:
+    model = get_user_model()
+    users: dict[str, User] = {}
     for username, first_name, role in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first_name})
+        user, _ = model.objects.get_or_create(
+            username=username, defaults={"first_name": first_name}
+        )
         user.set_password(password)
         user.is_staff = role == roles.EDITORS
         user.email = f"{username}@example.org"
         user.save()
         user.groups.set([Group.objects.get(name=role)])
-        users[username] = User.objects.get(pk=user.pk)  # fresh: no stale permission cache
+        users[username] = model.objects.get(pk=user.pk)  # fresh: no stale permission cache
     return users
 
 

@@ -10,7 +10,8 @@ commands act as a system actor (content.actors) that has that right.
 
 The document handed to the exporters is built here from a whitelist of fields: title, summary,
 body, sources, version, hash, dates, number of approvals and public URLs. Names, e-mail
-addresses, change notes and reviewers' reasons never reach it.
+addresses, change notes and reviewers' reasons never reach it. The words of a withdrawal notice
+and of a replacement's "what changed" opening are written by content.notices.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from content import addresses, opsec, workflow
+from content import addresses, approval_rules, notices, opsec
 from content.actors import Actor, audit_fields
 from content.exporters import (
     ExportDocument,
@@ -40,7 +41,6 @@ from content.exporters import (
     SigningError,
     export,
 )
-from content.exporters.forum_markdown import escape_line_starts, escape_text
 from content.exporters.placeholders import template_placeholders
 from content.models import (
     AuditEvent,
@@ -79,21 +79,6 @@ ERROR_ADDRESS_NOT_SET = (
 )
 ADDRESS_SETTINGS = {"url": "PUBLIC_SITE_URL", "onion_url": "PUBLIC_ONION_URL"}
 
-WITHDRAWAL_TITLE = "Withdrawn: {title}"
-# Every value below is known when a notice is made; a date that is not is left out with its
-# phrase (content.exporters.placeholders follows the same rule for profile templates).
-WITHDRAWAL_BODY = (
-    "We withdrew this information{on}. It was version {version}{published} (content hash "
-    "{hash}). Please do not rely on it any more. If a corrected version is published, it will "
-    "be posted here."
-)
-WITHDRAWAL_REASON = "Why: {reason}"
-# A replacement opens with what changed since the version posted there (public change notes).
-CHANGED_SINCE = "**What changed since version {old}:**"
-CHANGED_ONE = CHANGED_SINCE + " {note}"
-CHANGED_IN = "- Version {number}: {note}"
-REPLACES = "**Updated:** version {new} replaces version {old}, posted here before."
-
 
 ERROR_FINAL_PERMISSION = "You may export previews only; final exports are for authors and editors."
 ERROR_NOT_VISIBLE = "You cannot see this post, so you cannot export it."
@@ -131,7 +116,7 @@ def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
     because = post.not_in_force_because(today)
     if not because:
         return ""
-    title = post.published_revision.title if post.published_revision_id else post.title
+    title = post.published_revision.title if post.published_revision else post.title
     return NOT_IN_FORCE_ERRORS[because].format(title=title, due=post.review_due)
 
 
@@ -181,7 +166,7 @@ def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocume
         kind=post.kind,
         published_on=timezone.localdate(post.published_at) if final and post.published_at else None,
         review_due=post.review_due if final else None,
-        approvals=workflow.approvals(revision),
+        approvals=approval_rules.approvals(revision),
         canonical_url=canonical,
         onion_url=onion,
         is_final=final,
@@ -320,97 +305,28 @@ def export_post(
     """
     check_may_export(post, actor, final=final)
     if not final:
-        revision = post.latest_revision
+        revision = post.expect_latest_revision()
         document = document_for(post, revision, final=False)
         result = export(document, settings_for(profile, final=False))
         return Outcome(post, revision, profile, result, final=False)
     with transaction.atomic():
         # Locked, so that a withdrawal cannot slip between the check and the audit event.
         post = Post.objects.select_for_update().select_related("language").get(pk=post.pk)
-        blocker = final_blocker(post) or opsec.export_blocker(
-            post=post, revision=post.published_revision
-        )
+        blocker = final_blocker(post)
         if blocker:
             raise NotExportable(blocker)
-        revision = post.published_revision
+        revision = post.expect_published_revision()  # final_blocker() refused any other
+        blocker = opsec.export_blocker(post=post, revision=revision)
+        if blocker:
+            raise NotExportable(blocker)
         document = document_for(post, revision, final=True)
         if replaces is not None:
-            document = _opening_with_changes(document, post, replaces.revision, revision)
+            document = notices.opening_with_changes(document, post, replaces.revision, revision)
         check_addresses(profile, document)
         result = export(document, settings_for(profile, final=True), signer=signer_for(profile))
         outcome = Outcome(post, revision, profile, result, final=True)
         _audit(outcome, actor)
     return outcome
-
-
-def _md(text: str) -> str:
-    """Plain text (a note or reason people typed) as Markdown text that shows as typed."""
-    return escape_line_starts(escape_text(" ".join(text.split())))
-
-
-def changes_since(post: Post, posted: Revision, current: Revision) -> list[tuple[int, str]]:
-    """(version, public change note) of each version published after `posted` up to `current`,
-    oldest first; a note carried over unchanged from the version before is not repeated."""
-    published = {
-        event.revision
-        for event in AuditEvent.objects.filter(
-            post=post,
-            action=AuditEvent.Action.PUBLISHED,
-            revision__number__gt=posted.number,
-            revision__number__lte=current.number,
-        ).select_related("revision")
-    } | {current}
-    notes, previous = [], posted.public_change_note
-    for revision in sorted(published, key=lambda r: r.number):
-        if revision.public_change_note and revision.public_change_note != previous:
-            notes.append((revision.number, revision.public_change_note))
-        previous = revision.public_change_note
-    return notes
-
-
-def _opening_with_changes(
-    document: ExportDocument, post: Post, posted: Revision, current: Revision
-) -> ExportDocument:
-    """The document with "what changed" right under the title, before the summary and body."""
-    notes = changes_since(post, posted, current)
-    if not notes:
-        opening = REPLACES.format(new=current.number, old=posted.number)
-    elif len(notes) == 1:
-        opening = CHANGED_ONE.format(old=posted.number, note=_md(notes[0][1]))
-    else:
-        items = "\n".join(CHANGED_IN.format(number=n, note=_md(note)) for n, note in notes)
-        opening = CHANGED_SINCE.format(old=posted.number) + "\n\n" + items
-    summary = _md(document.summary) if document.summary.strip() else ""
-    body = "\n\n".join(part for part in (opening, summary, document.body) if part)
-    return replace(document, summary="", body=body)
-
-
-def _published_on(post: Post, revision: Revision) -> datetime.date | None:
-    """When `revision` was first published (the post's date if no event says)."""
-    event = (
-        AuditEvent.objects.filter(post=post, revision=revision, action=AuditEvent.Action.PUBLISHED)
-        .order_by("created_at", "pk")
-        .first()
-    )
-    if event is None:
-        moment = post.published_at
-    else:  # the date it was published as, which a backdated import sets (workflow.publish `at`)
-        recorded = event.details.get("published_at")
-        moment = datetime.datetime.fromisoformat(recorded) if recorded else event.created_at
-    return timezone.localdate(moment) if moment else None
-
-
-def _withdrawn_on(post: Post) -> datetime.date | None:
-    if post.state == PostState.WITHDRAWN and post.withdrawn_at:
-        return timezone.localdate(post.withdrawn_at)
-    event = (
-        AuditEvent.objects.filter(
-            post=post, action__in=[AuditEvent.Action.WITHDRAWN, AuditEvent.Action.ARCHIVED]
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return timezone.localdate(event.created_at) if event else None
 
 
 def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
@@ -422,17 +338,9 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
     if not post.offline:
         raise NotExportable(ERROR_NOT_WITHDRAWN)
     canonical, onion = public_urls(post)
-    published, withdrawn = _published_on(post, revision), _withdrawn_on(post)
-    body = WITHDRAWAL_BODY.format(
-        on=f" on {withdrawn.isoformat()}" if withdrawn else "",
-        version=revision.number,
-        published=f", published on {published.isoformat()}" if published else "",
-        hash=revision.content_hash,
-    )
-    if post.state == PostState.WITHDRAWN and post.public_reason:
-        body += "\n\n" + WITHDRAWAL_REASON.format(reason=_md(post.public_reason))
+    title, body, published = notices.withdrawal_text(post, revision)
     document = ExportDocument(
-        title=WITHDRAWAL_TITLE.format(title=revision.title),
+        title=title,
         summary="",
         body=body,
         version=revision.number,
@@ -440,7 +348,7 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
         language=post.language.code,
         kind=post.kind,
         published_on=published,
-        approvals=workflow.approvals(revision),
+        approvals=approval_rules.approvals(revision),
         canonical_url=canonical,
         onion_url=onion,
         is_final=True,

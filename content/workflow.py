@@ -8,21 +8,28 @@ post, writes an audit event and notifies people, all in one transaction.
 
 Four eyes: nobody approves text they wrote. A reviewer who wrote any revision since the last
 published one may not approve; an approval is bound to the revision and its content hash, so a
-new revision starts with none.
+new revision starts with none. Those rules are content.approval_rules; the re-review reminders
+built on this module are content.reminders.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from content import notifications
-from content.actors import SCHEDULER, Actor, audit_fields, is_system
+from content.actors import Actor, signed_in
+from content.approval_rules import ERROR_OWN_TEXT as ERROR_OWN_TEXT  # re-exported for callers
+from content.approval_rules import ERROR_PERMISSION, approvals, writers_between
+from content.approval_rules import approval_blocker as approval_blocker  # re-exported for views
 from content.models import AuditEvent, Post, PostState, Review, ReviewPolicy, Revision, record_event
 from content.transitions import ALLOWED_TRANSITIONS, Transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 S = PostState
 
@@ -32,14 +39,9 @@ ERROR_STALE = (
     "Revision {seen} is no longer the one under review: revision {current} was saved since. "
     "Nothing was recorded; look at the newer revision."
 )
-ERROR_OWN_TEXT = (
-    "You wrote part of this text (revision {numbers}), so you cannot approve it. "
-    "Another reviewer must."
-)
 ERROR_ALREADY_APPROVED = "You already approved revision {number}."
 ERROR_NOT_ENOUGH = "Revision {number} has {count} of the {required} approvals it needs."
 ERROR_REASON = "Say what must change and why; the author needs the reason."
-ERROR_PERMISSION = "You may not {action} this post."
 ERROR_ARCHIVED = "This post is archived. An editor must restore it before it can be edited."
 
 
@@ -59,7 +61,7 @@ def _label(action: str) -> str:
     return action.replace("_", " ")
 
 
-def _lock(post: Post) -> Post:
+def lock_post(post: Post) -> Post:
     """The post row, locked until the transaction ends (only that row: PostgreSQL cannot lock
     the nullable side of the join to the published revision)."""
     return (
@@ -105,52 +107,22 @@ def _due_from(start: datetime.datetime, post: Post) -> datetime.date:
     return timezone.localdate(start) + datetime.timedelta(days=_policy(post).review_interval_days)
 
 
-def writers_between(post: Post, after: int, upto: int) -> dict[int, list[int]]:
-    """{user id: [revision numbers]} for revisions numbered after `after` up to `upto`."""
-    writers: dict[int, list[int]] = {}
-    rows = post.revisions.filter(number__gt=after, number__lte=upto).values_list(
-        "author_id", "number"
-    )
-    for author_id, number in rows.order_by("number"):
-        writers.setdefault(author_id, []).append(number)
-    return writers
-
-
-def approvals(revision: Revision, *, since: datetime.datetime | None = None) -> int:
-    """Distinct reviewers who approved exactly this content (after `since`, if given)."""
-    reviews = Review.objects.approvals_of(revision)
-    if since is not None:
-        reviews = reviews.filter(created_at__gt=since)
-    return reviews.approver_count()
-
-
-def approval_blocker(post: Post, revision: Revision, user: Actor) -> str:
-    """Why `user` may not approve `revision` ("" when they may). Used by views to explain."""
-    if not ALLOWED_TRANSITIONS["approve"].permitted(post, user):
-        return ERROR_PERMISSION.format(action="approve")
-    after = (
-        post.published_base_number
-        if revision.pk == post.published_revision_id
-        else (post.published_revision.number if post.published_revision_id else 0)
-    )
-    numbers = writers_between(post, after, revision.number).get(user.pk)
-    if numbers:
-        return ERROR_OWN_TEXT.format(numbers=", ".join(map(str, numbers)))
-    return ""
-
-
 def _check_current(post: Post, revision_id: int | None, expected: Revision | None) -> Revision:
     if expected is None or expected.pk != revision_id:
-        seen = Revision.objects.filter(pk=revision_id, post=post).values_list("number", flat=True)
+        seen = (
+            Revision.objects.filter(pk=revision_id, post=post)
+            .values_list("number", flat=True)
+            .first()
+            if revision_id is not None
+            else None
+        )
         raise TransitionNotAllowed(
-            ERROR_STALE.format(
-                seen=seen.first() or "?", current=expected.number if expected else "?"
-            )
+            ERROR_STALE.format(seen=seen or "?", current=expected.number if expected else "?")
         )
     return expected
 
 
-def _reviewers_of(revision: Revision) -> list[Any]:
+def _reviewers_of(revision: Revision) -> list[User]:
     return [r.reviewer for r in revision.reviews.filter(decision=Review.Decision.APPROVE)]
 
 
@@ -159,12 +131,12 @@ def _reviewers_of(revision: Revision) -> list[Any]:
 
 @transaction.atomic
 def submit_for_review(*, post: Post, actor: Actor) -> Post:
-    post = _lock(post)
+    post = lock_post(post)
     transition = _check_state(post, "submit_for_review")
     _check_permission(post, actor, "submit_for_review")
-    post.state, post.state_note, post.submitted_at = transition.target, "", timezone.now()
+    post.state, post.state_note, post.submitted_at = transition.new_state, "", timezone.now()
     _save(post, "state", "state_note", "submitted_at")
-    revision = post.latest_revision
+    revision = post.expect_latest_revision()
     record_event(action=AuditEvent.Action.SUBMITTED, actor=actor, post=post, revision=revision)
     writers = writers_between(post, 0, revision.number)
     notifications.notify(
@@ -177,19 +149,20 @@ def submit_for_review(*, post: Post, actor: Actor) -> Post:
 
 @transaction.atomic
 def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = "") -> Review:
-    post = _lock(post)
+    post = lock_post(post)
     _check_state(post, "approve")
     revision = _check_current(post, revision_id, post.latest_revision)
     blocker = approval_blocker(post, revision, actor)
     if blocker:
         raise NotPermitted(blocker)
-    if revision.reviews.filter(reviewer=actor, decision=Review.Decision.APPROVE).exists():
+    reviewer = signed_in(actor)
+    if revision.reviews.filter(reviewer=reviewer, decision=Review.Decision.APPROVE).exists():
         raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
     review = Review.objects.create(
         post=post,
         revision=revision,
         content_hash=revision.content_hash,
-        reviewer=actor,
+        reviewer=reviewer,
         decision=Review.Decision.APPROVE,
         reason=note,
     )
@@ -215,7 +188,7 @@ def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = ""
 
 @transaction.atomic
 def request_changes(*, post: Post, actor: Actor, revision_id: int | None, reason: str) -> Review:
-    post = _lock(post)
+    post = lock_post(post)
     transition = _check_state(post, "request_changes")
     _check_permission(post, actor, "request_changes")
     if not reason.strip():
@@ -226,11 +199,11 @@ def request_changes(*, post: Post, actor: Actor, revision_id: int | None, reason
         post=post,
         revision=revision,
         content_hash=revision.content_hash,
-        reviewer=actor,
+        reviewer=signed_in(actor),
         decision=Review.Decision.REQUEST_CHANGES,
         reason=reason.strip(),
     )
-    post.state, post.state_note = transition.target, reason.strip()[:1000]
+    post.state, post.state_note = transition.new_state, reason.strip()[:1000]
     _save(post, "state", "state_note")
     record_event(
         action=AuditEvent.Action.CHANGES_REQUESTED,
@@ -253,7 +226,7 @@ def publish(
 ) -> Post:
     """Publish the approved latest revision. `at` backdates an import of text already published
     elsewhere (its review is due counting from then); it defaults to now."""
-    post = _lock(post)
+    post = lock_post(post)
     transition = _check_state(post, "publish")
     _check_permission(post, actor, "publish")
     revision = _check_current(post, revision_id, post.latest_revision)
@@ -267,7 +240,7 @@ def publish(
     post.published_revision = revision
     post.published_at = post.last_reviewed_at = now
     post.review_due = _due_from(now, post)
-    post.state, post.state_note = transition.target, ""
+    post.state, post.state_note = transition.new_state, ""
     _save(
         post,
         "published_base_number",
@@ -299,7 +272,7 @@ def publish(
 @transaction.atomic
 def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = "") -> Review:
     """A dated approval of the published text; enough of them start a new review period."""
-    post = _lock(post)
+    post = lock_post(post)
     _check_state(post, "re_approve")
     if post.published_revision is None:
         raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="re-approve"))
@@ -308,14 +281,15 @@ def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str =
     if blocker:
         raise NotPermitted(blocker)
     cycle_start = post.last_reviewed_at
-    already = revision.reviews.filter(reviewer=actor, decision=Review.Decision.APPROVE)
+    reviewer = signed_in(actor)
+    already = revision.reviews.filter(reviewer=reviewer, decision=Review.Decision.APPROVE)
     if cycle_start and already.filter(created_at__gt=cycle_start).exists():
         raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
     review = Review.objects.create(
         post=post,
         revision=revision,
         content_hash=revision.content_hash,
-        reviewer=actor,
+        reviewer=reviewer,
         decision=Review.Decision.APPROVE,
         reason=note,
     )
@@ -348,7 +322,7 @@ MAX_PUBLIC_REASON = 500
 def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") -> Post:
     """Take the published text offline. `reason` is internal (authors, audit log);
     `public_reason`, if given, is shown to readers on the 410 page and in withdrawal notices."""
-    post = _lock(post)
+    post = lock_post(post)
     transition = _check_state(post, "withdraw")
     if post.published_revision is None:
         raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="withdraw"))
@@ -359,7 +333,7 @@ def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") 
     if len(public) > MAX_PUBLIC_REASON:
         raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
     withdrawn = post.published_revision
-    _take_offline(post, transition.target, reason)
+    _take_offline(post, transition.new_state, reason)
     post.withdrawn_at, post.public_reason = timezone.now(), public
     _save(post, "withdrawn_at", "public_reason")
     record_event(
@@ -381,11 +355,11 @@ def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") 
 
 @transaction.atomic
 def archive(*, post: Post, actor: Actor, note: str = "") -> Post:
-    post = _lock(post)
+    post = lock_post(post)
     transition = _check_state(post, "archive")
     _check_permission(post, actor, "archive")
     was_published = post.published_revision
-    _take_offline(post, transition.target, note)
+    _take_offline(post, transition.new_state, note)
     record_event(
         action=AuditEvent.Action.ARCHIVED,
         actor=actor,
@@ -398,10 +372,10 @@ def archive(*, post: Post, actor: Actor, note: str = "") -> Post:
 
 @transaction.atomic
 def unarchive(*, post: Post, actor: Actor) -> Post:
-    post = _lock(post)
+    post = lock_post(post)
     transition = _check_state(post, "unarchive")
     _check_permission(post, actor, "unarchive")
-    post.state, post.state_note = transition.target, ""
+    post.state, post.state_note = transition.new_state, ""
     _save(post, "state", "state_note")
     record_event(action=AuditEvent.Action.UNARCHIVED, actor=actor, post=post)
     return post
@@ -455,56 +429,3 @@ def on_new_revision(*, post: Post, revision: Revision, actor: Actor) -> None:
             message=f"Revision {previous.number} of “{revision.title}”, which you approved, "
             f"was replaced by revision {revision.number}; your approval no longer counts.",
         )
-
-
-# --- Re-review reminders ------------------------------------------------------------------------
-
-
-def overdue_posts(today: datetime.date | None = None) -> list[Post]:
-    return list(
-        Post.objects.overdue(today)
-        .select_related("language", "published_revision")
-        .order_by("review_due", "pk")
-    )
-
-
-ERROR_REMINDER_PERMISSION = (
-    "Overdue reminders are sent by the scheduler (manage.py review_overdue --notify); "
-    "re-approve the post or request changes instead."
-)
-
-
-def notify_overdue(*, actor: Actor = SCHEDULER, today: datetime.date | None = None) -> list[Post]:
-    """Tell reviewers about overdue posts, at most once a day per post (safe to run from cron).
-    The audit events name `actor`: the scheduler, or the command that was run.
-
-    Returns the posts whose reviewers were told this time.
-    """
-    if not is_system(actor):
-        raise NotPermitted(ERROR_REMINDER_PERMISSION)
-    today = today or timezone.localdate()
-    told = []
-    for post in overdue_posts(today):
-        with transaction.atomic():
-            post = _lock(post)
-            if AuditEvent.objects.filter(
-                post=post, action=AuditEvent.Action.OVERDUE_NOTIFIED, details__on=today.isoformat()
-            ).exists():
-                continue
-            revision = post.published_revision
-            writers = writers_between(post, post.published_base_number, revision.number)
-            notifications.notify(
-                notifications.reviewers_for(post, exclude=writers),
-                post=post,
-                message=f"The review of “{revision.title}” was due on {post.review_due}: "
-                "re-approve it or request changes.",
-            )
-            record_event(
-                action=AuditEvent.Action.OVERDUE_NOTIFIED,
-                post=post,
-                **audit_fields(actor),
-                revision=revision,
-                on=today.isoformat(),
-            )
-            told.append(post)
-    return told

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from content import actors, exports, reposts, roles, workflow
-from content.models import AuditEvent, Post, PostState, Repost
+from content import actors, exports, reminders, reposts, roles, workflow
+from content.models import AuditEvent, Post, PostState, Repost, record_event
 from content.views.review import ACTIONS
 from tests.support import profile, publish_latest
 from tests.workflow_helpers import RESULT_STATE, STARTS, WHO_MAY, bring_to, perform
@@ -185,13 +185,13 @@ def test_overdue_reminders_are_recorded_as_the_command_that_sent_them(
 
 def test_a_person_cannot_send_the_overdue_reminders(editor) -> None:
     with pytest.raises(workflow.NotPermitted, match="sent by the scheduler"):
-        workflow.notify_overdue(actor=editor)
+        reminders.notify_overdue(actor=editor)
 
 
 def test_the_scheduler_is_the_default_sender_of_overdue_reminders(post, author, reviewer) -> None:
     publish_latest(post, author=author, reviewer=reviewer)
     Post.objects.filter(pk=post.pk).update(review_due=timezone.localdate().replace(year=2000))
-    assert [p.pk for p in workflow.notify_overdue()] == [post.pk]
+    assert [p.pk for p in reminders.notify_overdue()] == [post.pk]
     event = AuditEvent.objects.get(action=AuditEvent.Action.OVERDUE_NOTIFIED)
     assert event.details["system"] == "scheduler"
 
@@ -274,3 +274,20 @@ def test_a_slug_that_is_not_a_button_is_not_found(slug, client, editor, post) ->
     response = client.post(reverse("content:post_action", args=[post.pk, slug]))
     assert response.status_code == 404
     assert Post.objects.get(pk=post.pk).state == S.DRAFT
+
+
+# --- The person a service stores -----------------------------------------------------------------
+
+
+def test_only_a_signed_in_user_is_stored_as_the_person_who_acted(author) -> None:
+    assert actors.signed_in(author) is author
+    for nobody in (AnonymousUser(), EXPORTER):
+        with pytest.raises(PermissionError, match="Sign in"):
+            actors.signed_in(nobody)
+
+
+def test_an_event_recorded_for_the_server_names_the_job_and_no_person(post) -> None:
+    event = record_event(action=AuditEvent.Action.EXPORTED, actor=EXPORTER, post=post)
+    event.refresh_from_db()
+    assert event.actor is None
+    assert event.details == {"system": "export_post"}

@@ -1,8 +1,13 @@
 """Exporters: approved revisions as forum posts (BBCode, forum Markdown, plain text, HTML).
 
 Database-free: callers build an `ExportDocument` and `ExportSettings` and call `export()`.
-Import direction: export -> (registry, policies, splitting, signing, placeholders) -> base;
-registry -> format modules -> base. `registry.EXPORTERS` is the one list of formats.
+Import direction, every import at module top; a module imports only modules to its right:
+export -> signed_copy -> policies -> settings -> registry -> format modules (bbcode,
+forum_markdown, plaintext, html) -> base -> scanners. splitting and placeholders import only base
+(and scanners); scanners, references, defang, bbcode_dialects and signing import nothing of the
+package. base names `ExportSettings` for annotations only (under TYPE_CHECKING). No format module
+imports another except signed_copy (the signed plain-text variant), which `export` chooses.
+`registry.EXPORTERS` is the one list of formats.
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ from content.exporters.base import (
     Exporter,
     ExportError,
     ExportResult,
-    ExportSettings,
     ExportSource,
 )
 from content.exporters.export import export
 from content.exporters.placeholders import PLACEHOLDERS, TemplateError, validate_template
 from content.exporters.registry import EXPORTERS
+from content.exporters.settings import ExportSettings
 from content.exporters.signing import Signer, SigningError
 
 __all__ = [

@@ -12,22 +12,20 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it.token import Token
 
+from content.exporters.scanners import LineScanner
+
+if TYPE_CHECKING:
+    # Only for annotations: `settings` validates formats against the registry, which imports
+    # the format modules, which import this one.
+    from content.exporters.settings import ExportSettings
+
 DRAFT_BANNER = "DRAFT - NOT REVIEWED"
 
-# Formats and their dialects are declared by the exporter classes themselves and collected in
-# `content.exporters.registry`; nothing here lists them.
-LINK_POLICIES = ("keep", "onion_internal", "plain_text", "references")
-IMAGE_POLICIES = ("drop", "link")
-
 UNKNOWN_FORMAT = "Unknown export format {value!r}; choose one of: {choices}."
-UNKNOWN_DIALECT = "Format {format!r} has no dialect {value!r}; choose one of: {choices}."
-UNKNOWN_LINK_POLICY = "Unknown link policy {value!r}; choose one of: {choices}."
-UNKNOWN_IMAGE_POLICY = "Unknown image policy {value!r}; choose one of: {choices}."
-BAD_MAX_LENGTH = "The maximum length must be a positive number of characters, not {value!r}."
 
 
 class ExportError(ValueError):
@@ -68,45 +66,6 @@ class ExportDocument:
     # Whether a path on our site is one readers can open (a public page that exists). None: any
     # path is; the database side passes the public site's own answer.
     public_path: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class ExportSettings:
-    """One export profile, already read from the database."""
-
-    format: str = "bbcode"
-    dialect: str = "phpbb3"
-    max_length: int | None = None
-    link_policy: str = "keep"
-    image_policy: str = "link"
-    tor: bool = False
-    header_template: str = ""
-    footer_template: str = ""
-    sign: bool = False
-
-    def __post_init__(self) -> None:
-        from content.exporters.registry import EXPORTERS  # the registry imports this module
-
-        _check_choice(self.format, tuple(EXPORTERS), UNKNOWN_FORMAT)
-        dialects = tuple(EXPORTERS[self.format].dialects)
-        # A format without dialects ignores the dialect (the profile's field may be left over).
-        if dialects and self.dialect not in dialects:
-            raise ExportError(
-                UNKNOWN_DIALECT.format(
-                    format=self.format, value=self.dialect, choices=", ".join(dialects)
-                )
-            )
-        _check_choice(self.link_policy, LINK_POLICIES, UNKNOWN_LINK_POLICY)
-        _check_choice(self.image_policy, IMAGE_POLICIES, UNKNOWN_IMAGE_POLICY)
-        if self.max_length is not None and (
-            isinstance(self.max_length, bool) or self.max_length <= 0
-        ):
-            raise ExportError(BAD_MAX_LENGTH.format(value=self.max_length))
-
-
-def _check_choice(value: str, choices: Sequence[str], message: str) -> None:
-    if value not in choices:
-        raise ExportError(message.format(value=value, choices=", ".join(choices)))
 
 
 @dataclass(frozen=True)
@@ -185,10 +144,8 @@ class Exporter(ABC):
         """A clear-signed copy as this format shows it verbatim (a code block)."""
         return signed
 
-    def splitter(self):  # type: ignore[no-untyped-def]
+    def splitter(self) -> LineScanner:
         """The scanner that finds safe cut points inside one oversize block of this format."""
-        from content.exporters.splitting import LineScanner
-
         return LineScanner()
 
 

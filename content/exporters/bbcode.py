@@ -10,7 +10,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from content.exporters.base import Exporter, top_level_groups
 from content.exporters.bbcode_dialects import BOLD, DIALECTS, FALLBACK_HR, BBCodeDialect
-from content.exporters.splitting import TagScanner
+from content.exporters.scanners import TagScanner
 
 STRIKE_FALLBACK = "~~"
 TAG_PATTERN = re.compile(r"\[(?P<slash>/?)(?P<name>[a-zA-Z]+|\*)(?:[= ][^\]\n]*)?\]")

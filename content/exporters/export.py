@@ -15,14 +15,16 @@ from content.exporters.base import (
     Exporter,
     ExportError,
     ExportResult,
-    ExportSettings,
     top_level_groups,
 )
 from content.exporters.defang import defang
 from content.exporters.forum_markdown import escape_line_starts, escape_text
 from content.exporters.placeholders import render_template
-from content.exporters.policies import LinkRules, References, apply_policies, scheme_allowed
+from content.exporters.plaintext import PlainTextExporter
+from content.exporters.policies import LinkRules, apply_policies, scheme_allowed
+from content.exporters.references import References
 from content.exporters.registry import exporter_class
+from content.exporters.settings import ExportSettings
 from content.exporters.signed_copy import SignedTextExporter, attestation, intro
 from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
@@ -46,7 +48,7 @@ def export(
         raise SigningError(DRAFT_NEVER_SIGNED)
     if settings.sign and signer is None:
         raise ExportError(SIGNER_REQUIRED)
-    exporter = exporter_class(settings.format).for_settings(settings)
+    exporter = renderer(settings)
     copier = SignedTextExporter(settings) if settings.sign and exporter.signs_copy else None
     refs = References()
     blocks = document_blocks(document, settings, exporter, refs, copier=copier)
@@ -63,6 +65,15 @@ def export(
             return _result(exporter, chunks, signed, signed=True)
         reserve += excess
     raise ExportError(SIGNED_TOO_LONG.format(limit=settings.max_length))
+
+
+def renderer(settings: ExportSettings) -> Exporter:
+    """The renderer for one profile, chosen here so that no format module imports another."""
+    cls = exporter_class(settings.format)
+    # A signed plain-text export is itself the signed copy: it uses the copy's line style.
+    if settings.sign and cls is PlainTextExporter:
+        return SignedTextExporter(settings)
+    return cls.for_settings(settings)
 
 
 def _result(

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from content.exporters.base import Exporter, top_level_groups
-from content.exporters.splitting import LineScanner
+from content.exporters.scanners import LineScanner
 
 ESCAPED = frozenset("\\`*_[]<>|~^&")
 _LINE_START = re.compile(r"^([ \t]*)([#+=-]|\d{1,9}(?=[.)]))", re.MULTILINE)
@@ -240,7 +240,8 @@ class MarkdownScanner(LineScanner):
 
     def _emphasis_spans(self, text: str) -> list[tuple[int, int]]:
         bullets = {m.end() - 2 for m in self._BULLET.finditer(text)}
-        spans, stack = [], []
+        spans: list[tuple[int, int]] = []
+        stack: list[tuple[int, str]] = []  # (where an emphasis opened, its marker)
         for match in self._EMPHASIS.finditer(text):
             if match.start() in bullets:
                 continue

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from markdown_it.token import Token
 
 from content.exporters.base import Exporter, top_level_groups
-from content.exporters.splitting import TagScanner
+from content.exporters.scanners import TagScanner
 from content.markdown import sanitize, tokens_to_html
 
 TAG_PATTERN = re.compile(r"<(?P<slash>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)[^>]*>")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from content.exporters.base import Exporter, ExportSettings, top_level_groups
+from content.exporters.base import Exporter, top_level_groups
 
 WIDTH = 72
 UNDERLINES = {1: "=", 2: "-"}
@@ -44,15 +44,6 @@ class PlainTextExporter(Exporter):
     underlines = UNDERLINES
     other_underline = "~"
     table_rule = "-+-", "-"
-
-    @classmethod
-    def for_settings(cls, settings: ExportSettings) -> Exporter:
-        # A signed plain-text export is itself the signed copy: it uses the copy's line style.
-        if settings.sign:
-            from content.exporters.signed_copy import SignedTextExporter  # it imports this module
-
-            return SignedTextExporter(settings)
-        return cls(settings)
 
     def render_blocks(self, tokens: Sequence[Token]) -> list[str]:
         return [

@@ -28,14 +28,16 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from markdown_it.token import Token
 
-from content.exporters.base import ExportDocument, ExportSettings
+from content.exporters.base import ExportDocument
 from content.exporters.defang import defang, defang_address
+from content.exporters.references import References
 from content.exporters.registry import exporter_class
+from content.exporters.settings import ExportSettings
 from content.markdown import ALLOWED_PROTOCOLS, is_local_url
 
 IMAGE_LABEL = "image"
@@ -45,28 +47,6 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+")
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 _TEXTS = frozenset({"text", "code_inline"})
 _CONTAINERS = frozenset({"blockquote", "list_item", "bullet_list", "ordered_list"})
-
-
-@dataclass
-class References:
-    """Numbered link targets of one export; numbers are stable across all parts."""
-
-    numbers: dict[str, int] = field(default_factory=dict)
-    used: list[int] = field(default_factory=list)
-
-    def number(self, url: str) -> int:
-        number = self.numbers.setdefault(url, len(self.numbers) + 1)
-        if number not in self.used:
-            self.used.append(number)
-        return number
-
-    def take_used(self) -> tuple[int, ...]:
-        used, self.used = tuple(self.used), []
-        return used
-
-    def urls(self, numbers: Sequence[int]) -> list[tuple[int, str]]:
-        by_number = {n: url for url, n in self.numbers.items()}
-        return [(n, by_number[n]) for n in sorted(set(numbers))]
 
 
 def effective_link_policy(settings: ExportSettings) -> str:
@@ -201,7 +181,8 @@ class LinkRules:
 
 def apply_policies(tokens: Sequence[Token], rules: LinkRules, *, image_policy: str) -> list[Token]:
     """A copy of `tokens` with links and images rewritten; the input is left untouched."""
-    out, emptied = [], set()
+    out: list[Token] = []
+    emptied: set[int] = set()
     for token in tokens:
         if token.type == "inline" and token.children:
             children = _images(token.children, image_policy)
@@ -269,11 +250,11 @@ def _links(children: Sequence[Token], rules: LinkRules) -> list[Token]:
                 pending.append(None)
                 out.append(child.copy(attrs={**child.attrs, "href": kept}))
         elif child.type == "link_close" and pending:
-            after = pending.pop()
-            if after is None:
+            at_close = pending.pop()
+            if at_close is None:
                 out.append(child)
-            elif after:
-                out.append(_text(after))
+            elif at_close:
+                out.append(_text(at_close))
         else:
             out.append(child)
     return out

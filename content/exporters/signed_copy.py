@@ -12,10 +12,11 @@ because a clear signature dash-escapes such lines ("- - item") and the copy shou
 
 from __future__ import annotations
 
-from content.exporters.base import ExportDocument, ExportError, ExportSettings
+from content.exporters.base import ExportDocument, ExportError
 from content.exporters.defang import defang
 from content.exporters.plaintext import PlainTextExporter
 from content.exporters.policies import origin
+from content.exporters.settings import ExportSettings
 
 INTRO = "Signed copy of this text. Check it at {verify} or with gpg and our key from {key}:"
 NO_ADDRESS = (

@@ -11,10 +11,11 @@ wrappers, rejoin to the original exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from content.exporters.base import ExportError
+from content.exporters.scanners import LineScanner
 
 LIMIT_TOO_SMALL = (
     "The length limit of {limit} characters is too small: the banner, header, footer and part "
@@ -54,20 +55,6 @@ class Block:
         """Characters this block adds to a part after another block."""
         extra = len(COPY_SEPARATOR) + len(self.copy) if self.copy else 0
         return len(separator) + len(self.text) + extra
-
-
-class LineScanner:
-    """For formats without nesting markup (plain text): any whitespace is a safe cut."""
-
-    def prepare(self, text: str) -> None:
-        self.text = text
-
-    def forbidden(self, pos: int) -> bool:
-        return False
-
-    def wrappers(self, pos: int) -> tuple[str, str]:
-        """(closing for the piece that ends at pos, opening for the piece that starts there)."""
-        return "", ""
 
 
 def rejoin(chunks: Sequence[Sequence[Piece]], separator: str) -> str:
@@ -230,84 +217,24 @@ def _best_cut(text: str, start: int, opening: str, budget: int, scanner: LineSca
     return fallback
 
 
-def _line_cuts(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
+def _line_cuts(text: str, start: int, end: int) -> Iterator[int]:
     pos = text.rfind("\n", start, end)
     while pos > start:
         yield pos + 1
         pos = text.rfind("\n", start, pos)
 
 
-def _sentence_cuts(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
+def _sentence_cuts(text: str, start: int, end: int) -> Iterator[int]:
     ends = [m.end() for m in _SENTENCE_END.finditer(text, start, end + 1)]
     yield from reversed(ends)
 
 
-def _space_cuts(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
+def _space_cuts(text: str, start: int, end: int) -> Iterator[int]:
     pos = text.rfind(" ", start, end)
     while pos > start:
         yield pos + 1
         pos = text.rfind(" ", start, pos)
 
 
-def _any_cuts(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
+def _any_cuts(text: str, start: int, end: int) -> Iterator[int]:
     yield from range(end, start, -1)
-
-
-class TagScanner(LineScanner):
-    """Cut points in tag markup (BBCode, HTML): close open tags at a cut, reopen them after.
-
-    `atomic` tags (links) are never cut inside; tag syntax itself is never cut.
-    """
-
-    def __init__(
-        self,
-        pattern: re.Pattern[str],
-        *,
-        void: frozenset[str],
-        atomic: frozenset[str],
-        close: Callable[[str], str],
-        opaque: frozenset[str] = frozenset(),
-    ) -> None:
-        self.pattern = pattern
-        self.void = void
-        self.atomic = atomic
-        self.close = close
-        self.opaque = opaque
-
-    def prepare(self, text: str) -> None:
-        """Find the tags; inside an `opaque` tag (code) only its own closing tag counts."""
-        self.text = text
-        self.tags = []
-        inside: str | None = None
-        for match in self.pattern.finditer(text):
-            name = match.group("name").lower()
-            if inside and not (match.group("slash") and name == inside):
-                continue
-            inside = None if match.group("slash") else (name if name in self.opaque else None)
-            self.tags.append((match.start(), match.end(), match))
-
-    def _stack(self, pos: int) -> tuple[list[tuple[str, str]], bool]:
-        stack: list[tuple[str, str]] = []
-        for start, end, match in self.tags:
-            if start >= pos:
-                break
-            if end > pos:
-                return stack, True  # inside a tag's own syntax
-            name = match.group("name").lower()
-            if match.group("slash"):
-                while stack and stack[-1][0] != name:
-                    stack.pop()
-                if stack:
-                    stack.pop()
-            elif name not in self.void:
-                stack.append((name, match.group(0)))
-        return stack, False
-
-    def forbidden(self, pos: int) -> bool:
-        stack, inside_tag = self._stack(pos)
-        return inside_tag or any(name in self.atomic for name, _ in stack)
-
-    def wrappers(self, pos: int) -> tuple[str, str]:
-        stack, _ = self._stack(pos)
-        closing = "".join(self.close(name) for name, _ in reversed(stack))
-        return closing, "".join(raw for _, raw in stack)

@@ -1,15 +1,19 @@
 """The content domain's models, re-exported so that `from content.models import X` works.
 
-Direction of imports: posts <- workflow <- exports. A module imports only from those to its left.
-opsec imports only from posts.
-addresses imports only from posts.
+Direction of imports, all at module top: posts imports no other model module; audit, workflow,
+exports, opsec and addresses each import only from posts (exports also from content.exporters,
+which imports no model), and none of them imports another. The two
+`PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
+it up in Django's app registry when called, as a string foreign key does, instead of importing it.
 """
 
+from __future__ import annotations
+
 from content.models.addresses import OldAddress, address_taken
+from content.models.audit import AuditEvent, record_event
 from content.models.exports import ExportProfile, Repost, SignedStatement, SigningKey
 from content.models.opsec import AllowedNumber, OpsecOverride, OpsecPhrase
 from content.models.posts import (
-    AuditEvent,
     Language,
     Post,
     PostKind,
@@ -17,7 +21,6 @@ from content.models.posts import (
     PostState,
     Revision,
     Tag,
-    record_event,
 )
 from content.models.workflow import Notification, Review, ReviewPolicy
 

@@ -1,4 +1,4 @@
-"""The content domain: posts, their immutable revisions, tags and the audit trail.
+"""The content domain: posts, their immutable revisions and tags (the audit trail: `audit`).
 
 A Post is the lasting identity of a piece of content; everything a reviewer judges lives in a
 Revision, which is written once by `content.revisions.save_revision()` and never changed. The post
@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 import uuid
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
@@ -20,8 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from content.actors import Actor, signed_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from content.models.workflow import Review, ReviewPolicy
+
 ERROR_REVISION_IMMUTABLE = "A revision is never changed once written; save a new revision instead."
-ERROR_AUDIT_APPEND_ONLY = "The audit log is append-only; events are never changed or deleted."
 
 
 class Language(models.Model):
@@ -92,11 +99,20 @@ NOT_PUBLISHED = "unpublished"
 REVIEW_OVERDUE = "overdue"
 
 
+# Models of `content.models.workflow`, looked up in the app registry (as a string foreign key
+# is) rather than imported: workflow imports this module, never the other way round.
+def _review_model() -> type[Review]:
+    return apps.get_model("content", "Review")
+
+
+def _review_policy_model() -> type[ReviewPolicy]:
+    return apps.get_model("content", "ReviewPolicy")
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def with_revisions(self) -> PostQuerySet:
         """Everything a list of posts shows, including its derived status, in one query."""
-        from content.models.workflow import Review, ReviewPolicy
-
+        Review, ReviewPolicy = _review_model(), _review_policy_model()
         approvals = Review.objects.approvals_of(OuterRef("latest_revision"))
         required = ReviewPolicy.objects.filter(kind=OuterRef("kind"))
         return self.select_related(
@@ -117,14 +133,14 @@ class PostQuerySet(models.QuerySet["Post"]):
             required_approvals=Coalesce(Subquery(required.values("required_approvals")[:1]), 1),
         )
 
-    def editable_by(self, user: Any) -> PostQuerySet:
+    def editable_by(self, user: Actor) -> PostQuerySet:
         if user.has_perm("content.edit_any_post"):
             return self.all()
         if user.has_perm("content.change_post"):
-            return self.filter(created_by=user)
+            return self.filter(created_by=signed_in(user))
         return self.none()
 
-    def visible_to(self, user: Any) -> PostQuerySet:
+    def visible_to(self, user: Actor) -> PostQuerySet:
         """Posts a signed-in team member may read in the studio (reviewers read all)."""
         if user.has_perm("content.view_post") or user.has_perm("content.edit_any_post"):
             return self.all()
@@ -139,11 +155,10 @@ class PostQuerySet(models.QuerySet["Post"]):
         """Withdrawn or archived posts (the query twin of `Post.offline`)."""
         return self.filter(state__in=PostState.OFFLINE)
 
-    def awaiting_review_by(self, user: Any) -> PostQuerySet:
+    def awaiting_review_by(self, user: User) -> PostQuerySet:
         """In review, not yet judged by `user`, and with no revision by `user` since the last
         publication (they could not approve it). Drug alerts first, then oldest first."""
-        from content.models.workflow import Review
-
+        Review = _review_model()
         judged = Review.objects.filter(revision=OuterRef("latest_revision"), reviewer=user)
         wrote = Revision.objects.filter(
             post=OuterRef("pk"),
@@ -229,11 +244,23 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        title = self.latest_revision.title if self.latest_revision_id else self.slug
+        title = self.latest_revision.title if self.latest_revision else self.slug
         return f"{title} [{self.language_id and self.language.code}]"
 
     def get_absolute_url(self) -> str:
         return reverse("content:post_detail", args=[self.pk])
+
+    # The revision pointers, for code that knows the post has that revision (they are nullable:
+    # a post row is written before its first revision, and is published later if ever).
+    def expect_latest_revision(self) -> Revision:
+        if self.latest_revision is None:
+            raise Revision.DoesNotExist(f"Post {self.pk} has no revision yet.")
+        return self.latest_revision
+
+    def expect_published_revision(self) -> Revision:
+        if self.published_revision is None:
+            raise Revision.DoesNotExist(f"Post {self.pk} has no published revision.")
+        return self.published_revision
 
     def get_public_url(self) -> str:
         """The address on the public site (shown there only while published)."""
@@ -241,7 +268,7 @@ class Post(models.Model):
 
     @property
     def title(self) -> str:
-        return self.latest_revision.title if self.latest_revision_id else self.slug
+        return self.latest_revision.title if self.latest_revision else self.slug
 
     @property
     def offline(self) -> bool:
@@ -312,7 +339,7 @@ class Post(models.Model):
             return f"{prefix + ', ' if prefix else ''}changes requested{reason}"
         return prefix or "draft"
 
-    def can_be_edited_by(self, user: Any) -> bool:
+    def can_be_edited_by(self, user: Actor) -> bool:
         return user.has_perm("content.edit_any_post") or (
             user.has_perm("content.change_post") and self.created_by_id == user.pk
         )
@@ -382,93 +409,3 @@ class Revision(models.Model):
     @property
     def topics(self) -> list[str]:
         return self.tag_names(Tag.Kind.TOPIC)
-
-
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
-
-
-class AuditEvent(models.Model):
-    """Append-only record of an action, written in the same transaction as the action."""
-
-    class Action(models.TextChoices):
-        POST_CREATED = "post_created", "Post created"
-        REVISION_SAVED = "revision_saved", "Revision saved"
-        REVISION_RESTORED = "revision_restored", "Revision restored"
-        IMAGE_UPLOADED = "image_uploaded", "Image uploaded"
-        SUBMITTED = "submitted", "Submitted for review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVALS_VOIDED = "approvals_voided", "Approvals voided by a new revision"
-        PUBLISHED = "published", "Published"
-        RE_REVIEWED = "re_reviewed", "Re-review completed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        ARCHIVED = "archived", "Archived"
-        UNARCHIVED = "unarchived", "Restored from the archive"
-        OVERDUE_NOTIFIED = "overdue_notified", "Reviewers told the review is overdue"
-        EXPORTED = "exported", "Exported"
-        REPOST_RECORDED = "repost_recorded", "Repost recorded"
-        SIGNING_KEY_ADDED = "signing_key_added", "Signing key added"
-        SIGNING_KEY_CHANGED = "signing_key_changed", "Signing key switched on or off"
-        SIGNING_KEY_RETIRED = "signing_key_retired", "Signing key retired"
-        SIGNING_KEY_REVOKED = "signing_key_revoked", "Signing key revoked"
-        STATEMENT_SIGNED = "statement_signed", "Canary or mirror list signed"
-        EXPORT_PROFILE_CHANGED = "export_profile_changed", "Export profile changed"
-        SLUG_CHANGED = "slug_changed", "Address (slug) changed"
-        OPSEC_OVERRIDDEN = "opsec_overridden", "Opsec finding overridden"
-
-    action = models.CharField(max_length=40, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="audit_events",
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    revision = models.ForeignKey(
-        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(revision__isnull=True) | Q(post__isnull=False),
-                name="audit_revision_has_post",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(ERROR_AUDIT_APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
-
-
-def record_event(
-    *,
-    action: str,
-    actor: Any,
-    post: Post | None = None,
-    revision: Revision | None = None,
-    **details: Any,
-) -> AuditEvent:
-    """Write one audit event. Call it inside the transaction of the action it records."""
-    return AuditEvent.objects.create(
-        action=action, actor=actor, post=post, revision=revision, details=details
-    )

@@ -15,10 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from content import addresses, opsec, workflow
+from content.actors import signed_in
 from content.forms import (
     NewPostForm,
     PostEditForm,
     RestoreForm,
+    SourceForms,
     SourceFormSet,
     sources_from,
     sources_initial,
@@ -33,12 +35,9 @@ from content.revisions import (
     restore_revision,
     save_revision,
 )
+from content.views.lookups import visible_post as _visible_post
 
 SOURCES_PREFIX = "sources"
-
-
-def _visible_post(request: HttpRequest, pk: int) -> Post:
-    return get_object_or_404(Post.objects.visible_to(request.user).with_revisions(), pk=pk)
 
 
 def _editable_post(request: HttpRequest, pk: int) -> Post:
@@ -52,7 +51,10 @@ def _editable_post(request: HttpRequest, pk: int) -> Post:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     show_all = request.GET.get("show") == "all" and user.has_perm("content.view_post")
-    posts = Post.objects.visible_to(user) if show_all else Post.objects.filter(created_by=user)
+    if show_all:
+        posts = Post.objects.visible_to(user)
+    else:
+        posts = Post.objects.filter(created_by=signed_in(user))
     return render(
         request,
         "content/author/dashboard.html",
@@ -84,7 +86,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
             form.add_error("slug", str(taken))
         else:
             messages.success(request, f"Created “{post.title}” as revision 1.")
-            _opsec_message(request, post, post.latest_revision)
+            _opsec_message(request, post, post.expect_latest_revision())
             return redirect(post)
     return render(
         request, "content/author/post_form.html", {"form": form, "sources": sources, "post": None}
@@ -94,7 +96,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _editable_post(request, pk)
-    latest = post.latest_revision
+    latest = post.expect_latest_revision()
     context: dict[str, object] = {"post": post}
     if request.method != "POST" and post.state == PostState.ARCHIVED:
         messages.error(request, workflow.ERROR_ARCHIVED)
@@ -156,7 +158,7 @@ def _change_slug(request: HttpRequest, post: Post, form: PostEditForm) -> None:
     messages.success(request, f"The address is now {post.get_public_url()}.")
 
 
-def _forms(form: PostEditForm, sources: SourceFormSet) -> dict[str, object]:
+def _forms(form: PostEditForm, sources: SourceForms) -> dict[str, object]:
     return {"form": form, "sources": sources}
 
 
@@ -165,7 +167,7 @@ def _initial(revision: Revision) -> dict[str, object]:
 
 
 def _render_conflict(
-    request: HttpRequest, post: Post, conflict: EditConflict, sources: SourceFormSet
+    request: HttpRequest, post: Post, conflict: EditConflict, sources: SourceForms
 ) -> HttpResponse:
     """Show the author what changed meanwhile, keeping every character they typed.
 
@@ -197,7 +199,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revision": post.latest_revision,
             "can_edit": post.can_be_edited_by(request.user) and post.state != PostState.ARCHIVED,
             "actions": workflow.allowed_actions(post, request.user),
-            "opsec": opsec.run_checks(revision=post.latest_revision, post=post),
+            "opsec": opsec.run_checks(revision=post.expect_latest_revision(), post=post),
         },
     )
 
@@ -246,7 +248,7 @@ def _revision_number(value: str | None, default: int) -> int:
 @login_required
 def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
-    latest_number = post.latest_revision.number
+    latest_number = post.expect_latest_revision().number
     new_number = _revision_number(request.GET.get("to"), latest_number)
     old_number = _revision_number(request.GET.get("from"), max(new_number - 1, 1))
     old, new = _revision(post, old_number), _revision(post, new_number)

@@ -16,16 +16,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from content import opsec, workflow
-from content.models import AuditEvent, Notification, Post, PostState, Review, Revision
+from content import approval_rules, opsec, workflow
+from content.actors import Person, signed_in
+from content.models import (
+    AuditEvent,
+    Notification,
+    Post,
+    PostState,
+    Review,
+    ReviewPolicy,
+    Revision,
+)
 from content.revisions import RevisionContent, compare
-from content.views.author import _visible_post
+from content.views.lookups import visible_post as _visible_post
 
 
 @login_required
 @permission_required("content.review_post", raise_exception=True)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    waiting = Post.objects.with_revisions().awaiting_review_by(request.user)
+    waiting = Post.objects.with_revisions().awaiting_review_by(signed_in(request.user))
     overdue = Post.objects.with_revisions().overdue().order_by("review_due")
     return render(request, "content/review/queue.html", {"waiting": waiting, "overdue": overdue})
 
@@ -43,7 +52,8 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "request_changes" and not (data.get("reason") or "").strip():
             self.add_error("reason", workflow.ERROR_REASON)
         return data
@@ -58,10 +68,12 @@ def _judged_revision(post: Post) -> tuple[Revision | None, bool]:
     return None, False
 
 
-def _compare_base(post: Post, revision: Revision, user: Any) -> Revision | None:
+def _compare_base(post: Post, revision: Revision, user: Person) -> Revision | None:
     """Diff against the revision this reviewer last judged, else the published one."""
     last_seen = (
-        Review.objects.filter(post=post, reviewer=user, revision__number__lt=revision.number)
+        Review.objects.filter(
+            post=post, reviewer=signed_in(user), revision__number__lt=revision.number
+        )
         .select_related("revision")
         .order_by("-revision__number")
         .first()
@@ -100,8 +112,8 @@ def review_post(request: HttpRequest, pk: int) -> HttpResponse:
                 RevisionContent.of(base) if base else None, RevisionContent.of(revision)
             ),
             "reviews": reviews,
-            "approvals": workflow.approvals(revision),
-            "required": workflow.ReviewPolicy.for_kind(post.kind).required_approvals,
+            "approvals": approval_rules.approvals(revision),
+            "required": ReviewPolicy.for_kind(post.kind).required_approvals,
             "blocker": workflow.approval_blocker(post, revision, request.user),
             "form": form,
             "opsec": opsec.run_checks(revision=revision, post=post),
@@ -149,43 +161,43 @@ class ReasonForm(forms.Form):
     revision_id = forms.IntegerField(required=False)
 
 
-def _submit(post: Post, user: Any, data: dict[str, Any]) -> str:
+def _submit(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.submit_for_review(post=post, actor=user)
     return "Submitted for review; the reviewers have been told."
 
 
-def _publish(post: Post, user: Any, data: dict[str, Any]) -> str:
+def _publish(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.publish(post=post, actor=user, revision_id=data["revision_id"])
     return "Published."
 
 
-def _withdraw(post: Post, user: Any, data: dict[str, Any]) -> str:
+def _withdraw(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.withdraw(
         post=post, actor=user, reason=data["reason"], public_reason=data["public_reason"]
     )
     return "Withdrawn: it is no longer on the public site."
 
 
-def _archive(post: Post, user: Any, data: dict[str, Any]) -> str:
+def _archive(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.archive(post=post, actor=user, note=data["reason"])
     return "Archived."
 
 
-def _unarchive(post: Post, user: Any, data: dict[str, Any]) -> str:
+def _unarchive(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.unarchive(post=post, actor=user)
     return "Restored from the archive as a draft."
 
 
 # What each button of the studio does, by transition; the URL slugs come from the workflow's
 # table, so a slug it does not declare is a 404.
-PERFORM: dict[str, Callable[[Post, Any, dict[str, Any]], str]] = {
+PERFORM: dict[str, Callable[[Post, Person, dict[str, Any]], str]] = {
     "submit_for_review": _submit,
     "publish": _publish,
     "withdraw": _withdraw,
     "archive": _archive,
     "unarchive": _unarchive,
 }
-ACTIONS: dict[str, Callable[[Post, Any, dict[str, Any]], str]] = {
+ACTIONS: dict[str, Callable[[Post, Person, dict[str, Any]], str]] = {
     slug: PERFORM[action] for slug, action in workflow.post_action_slugs().items()
 }
 
@@ -202,7 +214,7 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         problems = form.errors.get("public_reason") or [
             "The request was incomplete; nothing was changed."
         ]
-        messages.error(request, problems[0])
+        messages.error(request, str(problems[0]))  # ErrorList yields the messages as text
         return redirect(post)
     try:
         messages.success(request, ACTIONS[action](post, request.user, form.cleaned_data))
@@ -259,10 +271,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.filter(recipient=signed_in(request.user))
     if request.method == "POST":
-        Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+        mine.unread().update(read_at=timezone.now())
         return redirect("content:notifications")
-    notes = Notification.objects.filter(recipient=request.user).select_related("post")[:200]
+    notes = mine.select_related("post")[:200]
     return render(request, "content/review/notifications.html", {"notifications": notes})
 
 

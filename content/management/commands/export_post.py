@@ -6,15 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from content import actors, exports
 from content.exporters import ExportError, SigningError
-from content.models import ExportProfile, Post
-
-
-def find_profile(slug: str) -> ExportProfile:
-    try:
-        return ExportProfile.objects.select_related("signing_key").get(slug=slug, active=True)
-    except ExportProfile.DoesNotExist:
-        known = ", ".join(ExportProfile.objects.filter(active=True).values_list("slug", flat=True))
-        raise CommandError(f"No active export profile “{slug}”. Profiles: {known}.") from None
+from content.management.lookups import find_profile
+from content.models import Post
 
 
 def find_post(slug: str, language: str | None) -> Post:

@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from content import actors, exports
 from content.exporters import ExportError, SigningError
-from content.management.commands.export_post import find_profile
+from content.management.lookups import find_profile
 from content.models import Post
 
 

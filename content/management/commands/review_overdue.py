@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from content import actors
-from content.workflow import notify_overdue, overdue_posts
+from content.reminders import notify_overdue, overdue_posts
 
 
 class Command(BaseCommand):
@@ -22,9 +22,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         posts = overdue_posts(today)
         for post in posts:
+            assert post.review_due is not None  # overdue_posts() compares it with today
             days = (today - post.review_due).days
             self.stdout.write(
-                f"{post.language.code}/{post.slug}\tr{post.published_revision.number}\t"
+                f"{post.language.code}/{post.slug}\tr{post.expect_published_revision().number}\t"
                 f"due {post.review_due} ({days} days overdue)"
             )
         actor = actors.command("review_overdue")

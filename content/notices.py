@@ -1,0 +1,119 @@
+"""The words of a withdrawal notice and of a replacement's "what changed" opening.
+
+`content.exports` builds, signs and audits both; this module only writes their Markdown from the
+post's history (its audit events and public change notes). Every value a notice states is known
+when it is made; a date that is not is left out with its phrase.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+
+from django.utils import timezone
+
+from content.exporters import ExportDocument
+from content.exporters.forum_markdown import escape_line_starts, escape_text
+from content.models import AuditEvent, Post, PostState, Revision
+
+WITHDRAWAL_TITLE = "Withdrawn: {title}"
+# Every value below is known when a notice is made; a date that is not is left out with its
+# phrase (content.exporters.placeholders follows the same rule for profile templates).
+WITHDRAWAL_BODY = (
+    "We withdrew this information{on}. It was version {version}{published} (content hash "
+    "{hash}). Please do not rely on it any more. If a corrected version is published, it will "
+    "be posted here."
+)
+WITHDRAWAL_REASON = "Why: {reason}"
+# A replacement opens with what changed since the version posted there (public change notes).
+CHANGED_SINCE = "**What changed since version {old}:**"
+CHANGED_ONE = CHANGED_SINCE + " {note}"
+CHANGED_IN = "- Version {number}: {note}"
+REPLACES = "**Updated:** version {new} replaces version {old}, posted here before."
+
+
+def as_markdown(text: str) -> str:
+    """Plain text (a note or reason people typed) as Markdown text that shows as typed."""
+    return escape_line_starts(escape_text(" ".join(text.split())))
+
+
+def changes_since(post: Post, posted: Revision, current: Revision) -> list[tuple[int, str]]:
+    """(version, public change note) of each version published after `posted` up to `current`,
+    oldest first; a note carried over unchanged from the version before is not repeated."""
+    published = {
+        event.revision
+        for event in AuditEvent.objects.filter(
+            post=post,
+            action=AuditEvent.Action.PUBLISHED,
+            revision__number__gt=posted.number,
+            revision__number__lte=current.number,
+        ).select_related("revision")
+        if event.revision is not None  # always: the filter is on the revision
+    } | {current}
+    notes, previous = [], posted.public_change_note
+    for revision in sorted(published, key=lambda r: r.number):
+        if revision.public_change_note and revision.public_change_note != previous:
+            notes.append((revision.number, revision.public_change_note))
+        previous = revision.public_change_note
+    return notes
+
+
+def opening_with_changes(
+    document: ExportDocument, post: Post, posted: Revision, current: Revision
+) -> ExportDocument:
+    """The document with "what changed" right under the title, before the summary and body."""
+    notes = changes_since(post, posted, current)
+    if not notes:
+        opening = REPLACES.format(new=current.number, old=posted.number)
+    elif len(notes) == 1:
+        opening = CHANGED_ONE.format(old=posted.number, note=as_markdown(notes[0][1]))
+    else:
+        items = "\n".join(CHANGED_IN.format(number=n, note=as_markdown(note)) for n, note in notes)
+        opening = CHANGED_SINCE.format(old=posted.number) + "\n\n" + items
+    summary = as_markdown(document.summary) if document.summary.strip() else ""
+    body = "\n\n".join(part for part in (opening, summary, document.body) if part)
+    return replace(document, summary="", body=body)
+
+
+def published_on(post: Post, revision: Revision) -> datetime.date | None:
+    """When `revision` was first published (the post's date if no event says)."""
+    event = (
+        AuditEvent.objects.filter(post=post, revision=revision, action=AuditEvent.Action.PUBLISHED)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if event is None:
+        moment = post.published_at
+    else:  # the date it was published as, which a backdated import sets (workflow.publish `at`)
+        recorded = event.details.get("published_at")
+        moment = datetime.datetime.fromisoformat(recorded) if recorded else event.created_at
+    return timezone.localdate(moment) if moment else None
+
+
+def withdrawn_on(post: Post) -> datetime.date | None:
+    if post.state == PostState.WITHDRAWN and post.withdrawn_at:
+        return timezone.localdate(post.withdrawn_at)
+    event = (
+        AuditEvent.objects.filter(
+            post=post, action__in=[AuditEvent.Action.WITHDRAWN, AuditEvent.Action.ARCHIVED]
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return timezone.localdate(event.created_at) if event else None
+
+
+def withdrawal_text(post: Post, revision: Revision) -> tuple[str, str, datetime.date | None]:
+    """(title, body, date first published) of the notice that `revision` was withdrawn: its
+    version, hash and dates, and the reason for readers if the editor gave one. The internal
+    reason never appears."""
+    published, withdrawn = published_on(post, revision), withdrawn_on(post)
+    body = WITHDRAWAL_BODY.format(
+        on=f" on {withdrawn.isoformat()}" if withdrawn else "",
+        version=revision.number,
+        published=f", published on {published.isoformat()}" if published else "",
+        hash=revision.content_hash,
+    )
+    if post.state == PostState.WITHDRAWN and post.public_reason:
+        body += "\n\n" + WITHDRAWAL_REASON.format(reason=as_markdown(post.public_reason))
+    return WITHDRAWAL_TITLE.format(title=revision.title), body, published
