@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: run test lint bench install
+.PHONY: run test lint typecheck bench install
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -16,6 +16,9 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
 
 install: $(VENV)/.installed
 

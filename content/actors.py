@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from typing_extensions import TypeIs  # in typing from Python 3.13
 
 # The rights of the jobs that export published posts (export_post, export_posts): read any
 # post, export it as final. A job never reviews, publishes, withdraws or records a repost (that
@@ -24,6 +25,7 @@ EXPORTING = frozenset({"content.view_post", "content.export_final"})
 ERROR_SYSTEM_REPOST = (
     "A repost is recorded by the person who posted the text; a command cannot record one."
 )
+ERROR_NOT_SIGNED_IN = "Sign in to do this."
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,22 @@ type Person = User | AnonymousUser
 type Actor = Person | SystemActor
 
 
-def is_system(actor: Actor | None) -> bool:
+def is_system(actor: Actor | None) -> TypeIs[SystemActor]:
     return isinstance(actor, SystemActor)
+
+
+def signed_in(actor: Actor) -> User:
+    """`actor` as the user row a service stores (an author, a reviewer, who recorded a repost).
+
+    Called after the service's own permission check, which neither the anonymous user nor the
+    server passes for such an action; should a check ever let one through, this refuses it
+    instead of failing later on the foreign key."""
+    # Imported here: content.models may import this module before auth is ready.
+    from django.contrib.auth.models import User
+
+    if not isinstance(actor, User):
+        raise PermissionError(ERROR_NOT_SIGNED_IN)
+    return actor
 
 
 def audit_fields(actor: Actor | None) -> dict[str, Any]:

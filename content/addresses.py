@@ -10,13 +10,13 @@ seen by readers, forums and feeds: only an editor (the right to take published t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 
 from content import workflow
+from content.actors import Actor, signed_in
 from content.models import AuditEvent, OldAddress, Post, address_taken, record_event
 from content.revisions import SlugTaken
 
@@ -42,7 +42,7 @@ def was_published(post: Post) -> bool:
     return post.published_at is not None or post.published_revision_id is not None
 
 
-def may_change_slug(post: Post, user: Any) -> bool:
+def may_change_slug(post: Post, user: Actor) -> bool:
     """For views: whether to offer `user` the address field (change_slug checks again)."""
     if not post.can_be_edited_by(user):
         return False
@@ -59,7 +59,7 @@ def _check_slug(slug: str) -> None:
 
 
 @transaction.atomic
-def change_slug(*, post: Post, actor: Any, slug: str, keep_old_address: bool) -> Post:
+def change_slug(*, post: Post, actor: Actor, slug: str, keep_old_address: bool) -> Post:
     """Give `post` the address `slug`. After the first publication the old address redirects to
     the new one (`keep_old_address`) or answers 410 Gone; before it, it is simply dropped.
 
@@ -87,7 +87,7 @@ def change_slug(*, post: Post, actor: Any, slug: str, keep_old_address: bool) ->
         kind = OldAddress.Kind.REDIRECT if keep_old_address else OldAddress.Kind.GONE
         OldAddress.objects.filter(language=locked.language, slug=old).delete()
         OldAddress.objects.create(
-            post=locked, language=locked.language, slug=old, kind=kind, changed_by=actor
+            post=locked, language=locked.language, slug=old, kind=kind, changed_by=signed_in(actor)
         )
     locked.slug = slug
     try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from content.exporters.registry import grouped_dialect_choices
@@ -30,25 +31,25 @@ from content.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(admin.ModelAdmin[Language]):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin[Tag]):
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -56,7 +57,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(ReadOnlyAdmin):
+class PostAdmin(ReadOnlyAdmin[Post]):
     list_display = ["slug", "language", "kind", "created_by", "created_at", "latest_revision"]
     list_filter = ["language", "kind"]
     search_fields = ["slug"]
@@ -64,7 +65,7 @@ class PostAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdmin):
+class RevisionAdmin(ReadOnlyAdmin[Revision]):
     list_display = ["post", "number", "author", "created_at", "change_note"]
     list_select_related = ["post", "author"]
     search_fields = ["title", "post__slug"]
@@ -72,7 +73,7 @@ class RevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     list_display = ["created_at", "action", "actor", "post", "revision"]
     list_filter = ["action"]
     list_select_related = ["actor", "post", "revision"]
@@ -83,7 +84,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExportProfile)
-class ExportProfileAdmin(admin.ModelAdmin):
+class ExportProfileAdmin(admin.ModelAdmin[ExportProfile]):
     """Editors manage forum profiles here; the model's clean() checks dialects, templates,
     Tor link rules and signing. Every change is written to the audit log."""
 
@@ -95,20 +96,30 @@ class ExportProfileAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "signing_key":
             current = SigningKey.Status.CURRENT  # retired and revoked keys never sign
             kwargs["queryset"] = SigningKey.objects.filter(active=True, status=current)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_choice_field(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.TypedChoiceField | None:
         if db_field.name == "dialect":
             # Under their format's name (from the export registry), so the editor sees which
             # dialects go with the chosen format; clean() refuses any other pairing.
             kwargs["choices"] = grouped_dialect_choices()
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: ExportProfile, form: Any, change: bool) -> None:
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ExportProfile,
+        form: forms.ModelForm[ExportProfile],
+        change: bool,
+    ) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             record_event(
@@ -121,7 +132,7 @@ class ExportProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(ReadOnlyAdmin):
+class SigningKeyAdmin(ReadOnlyAdmin[SigningKey]):
     """Keys are imported or generated on the studio's key page, which talks to gpg."""
 
     list_display = ["label", "fingerprint", "expires", "active", "status", "added_by", "added_at"]
@@ -129,7 +140,7 @@ class SigningKeyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SignedStatement)
-class SignedStatementAdmin(ReadOnlyAdmin):
+class SignedStatementAdmin(ReadOnlyAdmin[SignedStatement]):
     """Signed by `manage.py sign_statements`; append-only, the newest of each kind is served."""
 
     list_display = ["kind", "created_at", "valid_until", "fingerprint"]
@@ -137,7 +148,7 @@ class SignedStatementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Repost)
-class RepostAdmin(ReadOnlyAdmin):
+class RepostAdmin(ReadOnlyAdmin[Repost]):
     list_display = ["post", "revision", "profile", "where", "posted_on", "recorded_by"]
     list_filter = ["profile"]
     list_select_related = ["post", "revision", "profile", "recorded_by"]
@@ -145,14 +156,14 @@ class RepostAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReviewPolicy)
-class ReviewPolicyAdmin(admin.ModelAdmin):
+class ReviewPolicyAdmin(admin.ModelAdmin[ReviewPolicy]):
     """Editors set how many approvals each kind needs and how often it is re-reviewed."""
 
     list_display = ["kind", "required_approvals", "review_interval_days"]
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnlyAdmin[Review]):
     """Decisions are made on the review page only (four-eyes checks live in content.workflow)."""
 
     list_display = ["created_at", "post", "revision", "reviewer", "decision"]
@@ -161,7 +172,7 @@ class ReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_display = ["created_at", "recipient", "message", "read_at"]
     list_select_related = ["recipient"]
 
@@ -170,7 +181,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OpsecPhrase)
-class OpsecPhraseAdmin(admin.ModelAdmin):
+class OpsecPhraseAdmin(admin.ModelAdmin[OpsecPhrase]):
     """Phrases that must not leave the studio ("internal note"); case is ignored."""
 
     list_display = ["phrase", "note"]
@@ -178,7 +189,7 @@ class OpsecPhraseAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllowedNumber)
-class AllowedNumberAdmin(admin.ModelAdmin):
+class AllowedNumberAdmin(admin.ModelAdmin[AllowedNumber]):
     """Public helplines and emergency numbers a post may give without an opsec finding."""
 
     list_display = ["label", "number"]
@@ -186,7 +197,7 @@ class AllowedNumberAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpsecOverride)
-class OpsecOverrideAdmin(ReadOnlyAdmin):
+class OpsecOverrideAdmin(ReadOnlyAdmin[OpsecOverride]):
     """Overrides are recorded on the post's page (content.opsec.override_finding), audited."""
 
     list_display = ["created_at", "revision", "rule", "where", "actor"]

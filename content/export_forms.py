@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from content.models import ExportProfile
@@ -17,7 +19,13 @@ ERROR_FUTURE = "The date posted cannot be in the future."
 EXPIRY_CHOICES = [("1y", "1 year"), ("2y", "2 years"), ("3y", "3 years")]
 
 
-def _profiles() -> Any:
+def _offer_active_profiles(form: forms.Form) -> None:
+    field = form.fields["profile"]
+    assert isinstance(field, forms.ModelChoiceField)  # declared so on the form class
+    field.queryset = _profiles()
+
+
+def _profiles() -> QuerySet[ExportProfile]:
     return ExportProfile.objects.filter(active=True).select_related("signing_key")
 
 
@@ -38,7 +46,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].queryset = _profiles()
+        _offer_active_profiles(self)
 
 
 def _check_where(value: str) -> str:
@@ -67,8 +75,8 @@ class PostedForm(forms.Form):
     def clean_where(self) -> str:
         return _check_where(self.cleaned_data["where"])
 
-    def clean_posted_on(self) -> Any:
-        posted_on = self.cleaned_data["posted_on"]
+    def clean_posted_on(self) -> datetime.date:
+        posted_on: datetime.date = self.cleaned_data["posted_on"]
         if posted_on > timezone.localdate():
             raise ValidationError(ERROR_FUTURE)
         return posted_on
@@ -84,7 +92,7 @@ class RepostForm(PostedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].queryset = _profiles()
+        _offer_active_profiles(self)
 
 
 class NoticePostedForm(forms.Form):
@@ -94,8 +102,8 @@ class NoticePostedForm(forms.Form):
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
 
-    def clean_posted_on(self) -> Any:
-        posted_on = self.cleaned_data["posted_on"]
+    def clean_posted_on(self) -> datetime.date:
+        posted_on: datetime.date = self.cleaned_data["posted_on"]
         if posted_on > timezone.localdate():
             raise ValidationError(ERROR_FUTURE)
         return posted_on

@@ -15,7 +15,7 @@ from content.models import Language, Post
 FEED_LENGTH = 30
 
 
-class LanguageFeed(Feed):
+class LanguageFeed(Feed[Post, Language]):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, lang: str) -> Language:
@@ -39,11 +39,11 @@ class LanguageFeed(Feed):
         )
 
     def item_title(self, post: Post) -> str:
-        return post.published_revision.title
+        return post.expect_published_revision().title
 
     def item_description(self, post: Post) -> str:
         # The stored, sanitized HTML of exactly the published revision.
-        return post.published_revision.rendered_html
+        return post.expect_published_revision().rendered_html
 
     def item_link(self, post: Post) -> str:
         return post.get_public_url()
@@ -52,6 +52,6 @@ class LanguageFeed(Feed):
         return post.published_at
 
     def item_guid(self, post: Post) -> str:
-        return f"{post.get_public_url()}#r{post.published_revision.number}"
+        return f"{post.get_public_url()}#r{post.expect_published_revision().number}"
 
     item_guid_is_permalink = False

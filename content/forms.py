@@ -11,6 +11,7 @@ from django.utils import timezone
 from markdownx.widgets import MarkdownxWidget
 
 from content import addresses, markdown
+from content.actors import Person
 from content.models import Language, OldAddress, Post, PostKind, address_taken
 from content.revision_schema import FORM_FIELD_NAMES
 from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source, public_note_blocker
@@ -23,8 +24,9 @@ MAX_SOURCES = 50
 class TagListField(forms.CharField):
     """Comma-separated tag names, e.g. "MDMA, ketamine"."""
 
+    # The field's value is a list of names, not the text CharField's signature promises.
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [" ".join(part.split()) for part in text.split(",") if part.strip()]
 
     def prepare_value(self, value: Any) -> Any:
@@ -78,7 +80,7 @@ class RevisionForm(forms.Form):
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
+        body: str = self.cleaned_data["body"]
         if not body.strip():
             raise forms.ValidationError("The body is empty.")
         try:
@@ -103,11 +105,14 @@ class NewPostForm(RevisionForm):
         required=False,
         help_text="The address of the post. Leave empty to make one from the title.",
     )
-    public_change_note = None  # a new post has no readers yet: nothing changed for them
+    # A new post has no readers yet: nothing changed for them. (None removes an inherited
+    # field in Django; the stubs only know the field's type.)
+    public_change_note = None  # type: ignore[assignment]
     field_order = ["language", "kind", "title", "slug"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         slug, language = data.get("slug"), data.get("language")
         if slug and language and address_taken(language=language, slug=slug):
             self.add_error("slug", ERROR_SLUG_TAKEN)
@@ -144,7 +149,7 @@ class PostEditForm(RevisionForm):
     )
     field_order = ["title", "slug", "old_address"]
 
-    def __init__(self, *args: Any, post: Post, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, post: Post, user: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.post = post
         self.published = addresses.was_published(post)
@@ -164,7 +169,8 @@ class PostEditForm(RevisionForm):
 
     @property
     def slug_changed(self) -> bool:
-        return self.cleaned_data.get("slug", self.post.slug) != self.post.slug
+        slug: object = self.cleaned_data.get("slug", self.post.slug)
+        return slug != self.post.slug
 
     @property
     def keep_old_address(self) -> bool:
@@ -180,7 +186,8 @@ class PostEditForm(RevisionForm):
         return slug
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         moved = data.get("slug") not in (None, self.post.slug)
         if self.published and moved and not data.get("old_address"):
             self.add_error("old_address", ERROR_OLD_ADDRESS)
@@ -201,7 +208,8 @@ class SourceForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("url") or data.get("consulted")) and not data.get("title"):
             self.add_error("title", "Give this source a title (e.g. the publisher and document).")
         consulted = data.get("consulted")
@@ -226,7 +234,11 @@ SourceFormSet = forms.formset_factory(
 )
 
 
-def sources_from(formset: forms.BaseFormSet) -> list[Source]:
+# What SourceFormSet builds, for annotations (a formset_factory() class is not a type).
+type SourceForms = forms.BaseFormSet[SourceForm]
+
+
+def sources_from(formset: SourceForms) -> list[Source]:
     return [s for s in (form.source() for form in formset.forms if form.cleaned_data) if s]
 
 

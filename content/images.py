@@ -44,7 +44,7 @@ class StoredImage:
     height: int
 
 
-def _open_checked(upload: UploadedFile) -> Image.Image:
+def _open_checked(upload: UploadedFile[bytes]) -> Image.Image:
     size = upload.size or 0
     limit = settings.CONTENT_MAX_IMAGE_BYTES
     if size == 0:
@@ -91,9 +91,10 @@ def strip_metadata(image: Image.Image) -> Image.Image:
     return clean
 
 
-def store_image(upload: UploadedFile) -> StoredImage:
+def store_image(upload: UploadedFile[bytes]) -> StoredImage:
     """Validate an upload, remove its metadata and save it under a random name."""
     image = _open_checked(upload)
+    assert image.format is not None  # _open_checked() accepts only ALLOWED_FORMATS
     extension, options = ALLOWED_FORMATS[image.format]
     clean = strip_metadata(image)
     buffer = io.BytesIO()

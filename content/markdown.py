@@ -17,7 +17,9 @@ import bleach
 from django.conf import settings
 from django.utils.html import escape
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 LINK_REL = "nofollow noopener noreferrer"
 
@@ -123,12 +125,24 @@ def is_local_url(url: str) -> bool:
     return url.startswith("/") and not url.startswith("//") and "\\" not in url
 
 
-def _render_link_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_link_open(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: EnvType,
+) -> str:
     tokens[idx].attrSet("rel", LINK_REL)
     return self.renderToken(tokens, idx, options, env)
 
 
-def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_image(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: EnvType,
+) -> str:
     """Embed only images this site serves; anything else becomes a plain link.
 
     An <img> pointing elsewhere would make every reader's browser contact a third party.
@@ -142,7 +156,13 @@ def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-un
     return f'<a href="{escape(src)}" rel="{LINK_REL}">[image: {label}]</a>'
 
 
-def _render_table_cell_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_table_cell_open(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: EnvType,
+) -> str:
     # Alignment as a class: style attributes are not on the sanitizer's allowlist.
     token = tokens[idx]
     style = str(token.attrGet("style") or "")

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +20,11 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 
+from content.actors import Actor
 from content.models import Notification, Post
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ def email_muted() -> Iterator[None]:
         _email_muted.reset(token)
 
 
-def reviewers_for(post: Post, *, exclude: Iterable[int] = ()) -> list[Any]:
+def reviewers_for(post: Post, *, exclude: Iterable[int] = ()) -> list[User]:
     """Active users who may review, minus the given user ids (the post's writers)."""
     permission = Permission.objects.get(content_type__app_label="content", codename="review_post")
     users = (
@@ -57,7 +61,7 @@ def reviewers_for(post: Post, *, exclude: Iterable[int] = ()) -> list[Any]:
 
 
 def notify(
-    recipients: Iterable[Any], *, post: Post | None, message: str, exclude: Iterable[Any] = ()
+    recipients: Iterable[User], *, post: Post | None, message: str, exclude: Iterable[Actor] = ()
 ) -> list[Notification]:
     skip = {user.pk for user in exclude}
     unique = {user.pk: user for user in recipients if user.pk not in skip and user.is_active}

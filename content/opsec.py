@@ -17,10 +17,10 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from content.actors import Actor, signed_in
 from content.models import AuditEvent, OpsecOverride, Post, Revision, Tag, record_event
 from content.opsec_rules import CHECKS, Context, Piece, normal
 
@@ -163,7 +163,7 @@ def export_blocker(*, post: Post, revision: Revision) -> str:
 
 
 @transaction.atomic
-def override_finding(*, revision: Revision, key: str, actor: Any, reason: str) -> OpsecOverride:
+def override_finding(*, revision: Revision, key: str, actor: Actor, reason: str) -> OpsecOverride:
     """Let one blocking finding of `revision` go out, for a written reason (editors only)."""
     if not actor.has_perm("content.override_opsec"):
         raise OverrideNotPermitted(ERROR_OVERRIDE_PERMISSION)
@@ -185,7 +185,7 @@ def override_finding(*, revision: Revision, key: str, actor: Any, reason: str) -
                 rule=finding.rule,
                 where=finding.where[:200],
                 reason=reason,
-                actor=actor,
+                actor=signed_in(actor),
             )
     except IntegrityError:  # another editor overrode it at the same moment
         raise OpsecError(ERROR_ALREADY_OVERRIDDEN) from None

@@ -12,16 +12,19 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from content import roles
 from content.models import AllowedNumber, OpsecOverride, OpsecPhrase, Revision
 from content.revisions import tag_key
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Role accounts whose names identify nobody: never matched as user names.
 GENERIC_USERNAMES = frozenset(
@@ -135,7 +138,7 @@ class Context:
         )
 
 
-def team_members() -> Any:
+def team_members() -> QuerySet[User]:
     """Active people with a studio role, staff or superusers: whose identity must not go out."""
     studio = Q(groups__name__in=list(roles.ROLE_PERMISSIONS)) | Q(is_staff=True)
     return get_user_model().objects.filter(studio | Q(is_superuser=True), is_active=True).distinct()

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from content.actors import ERROR_SYSTEM_REPOST, Actor, is_system
+from content.actors import ERROR_SYSTEM_REPOST, Actor, is_system, signed_in
 from content.exporters import ExportError
 from content.exports import ERROR_NOT_OUTDATED, ERROR_NOT_WITHDRAWN, NotExportable, final_blocker
 from content.models import AuditEvent, ExportProfile, Post, Repost, record_event
@@ -64,11 +65,11 @@ def record_repost(
         raise NotExportable(blocker)
     repost = Repost.objects.create(
         post=post,
-        revision=post.published_revision,
+        revision=post.expect_published_revision(),  # final_blocker() refused any other
         profile=profile,
         where=where,
         posted_on=posted_on,
-        recorded_by=actor,
+        recorded_by=signed_in(actor),
     )
     details: dict[str, Any] = {"profile": profile.slug, "where": where}
     if replaces is not None:
@@ -110,7 +111,7 @@ def record_notice_posted(*, repost: Repost, actor: Actor, posted_on: datetime.da
     return repost
 
 
-def outdated_reposts() -> Any:
+def outdated_reposts() -> QuerySet[Repost]:
     """Every outdated repost, with what the dashboard shows, in a fixed number of queries."""
     return Repost.objects.outdated().select_related(
         "post",

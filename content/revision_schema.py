@@ -213,7 +213,8 @@ class FactsKind(TextKind):
     def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
         labels = _fact_labels()
         stated = old.keys() | new.keys()
-        names = [name for name in labels if name in stated] + sorted(stated - labels.keys())
+        names: list[str] = [name for name in labels if name in stated]
+        names += sorted(stated - labels.keys())
         return [(labels.get(name, name), old.get(name, ""), new.get(name, "")) for name in names]
 
 

@@ -14,7 +14,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from content import markdown, workflow
+from content.actors import Person, signed_in
 from content.models import (
     AuditEvent,
     Language,
@@ -33,14 +34,17 @@ from content.models import (
     address_taken,
     record_event,
 )
-from content.revision_schema import (  # noqa: F401 - the schema's names, as callers know them
-    FactsInvalid,
-    RevisionContent,
-    Source,
-    diff_rows,
-    tag_key,
-    validate_facts,
-)
+
+# The schema's names, as callers know them (`X as X`: re-exported).
+from content.revision_schema import FactsInvalid as FactsInvalid
+from content.revision_schema import RevisionContent as RevisionContent
+from content.revision_schema import Source as Source
+from content.revision_schema import diff_rows as diff_rows
+from content.revision_schema import tag_key as tag_key
+from content.revision_schema import validate_facts as validate_facts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ERROR_EDIT_CONFLICT = (
     "Someone else saved this post while you were editing it. Your text has not been saved and "
@@ -92,14 +96,14 @@ def _tags_for(content: RevisionContent) -> list[Tag]:
         if slug:  # the same key as tag_key()
             tag, _ = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name})
         else:  # a name with no Latin letters: match it by name
-            tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
-            tag = tag or Tag.objects.create(kind=kind, name=name)
+            found = Tag.objects.filter(kind=kind, name__iexact=name).first()
+            tag = found or Tag.objects.create(kind=kind, name=name)
         tags.append(tag)
     return tags
 
 
 def _write_revision(
-    *, post: Post, content: RevisionContent, author: Any, based_on: Revision | None, note: str
+    *, post: Post, content: RevisionContent, author: User, based_on: Revision | None, note: str
 ) -> Revision:
     html = markdown.render_html(content.body)
     number = (based_on.number if based_on else 0) + 1
@@ -118,6 +122,7 @@ def _write_revision(
     except IntegrityError:
         # Another transaction took this number first: same outcome as a stale base.
         latest = Revision.objects.filter(post=post).order_by("-number").first()
+        assert latest is not None  # the one that took this number
         raise EditConflict(post=post, base=based_on, latest=latest) from None
     revision.tags.set(_tags_for(content))
     updated = Post.objects.filter(pk=post.pk, latest_revision=based_on).update(
@@ -133,7 +138,7 @@ def _write_revision(
 def save_revision(
     *,
     post: Post,
-    author: Any,
+    author: Person,
     content: RevisionContent,
     base_revision_id: int | None,
     change_note: str = "",
@@ -154,13 +159,19 @@ def save_revision(
     if latest is not None and latest.content_hash == content.content_hash:
         return None
     if (latest.pk if latest else None) != base_revision_id:
-        base = Revision.objects.filter(pk=base_revision_id, post=locked).first()
+        # Only create_post() saves without a base, and only before the post has a revision.
+        assert latest is not None
+        base = (
+            Revision.objects.filter(pk=base_revision_id, post=locked).first()
+            if base_revision_id is not None
+            else None
+        )
         raise EditConflict(post=locked, base=base, latest=latest)
     blocker = public_note_blocker(locked, content)
     if blocker:
         raise PublicNoteRequired(blocker)
     revision = _write_revision(
-        post=locked, content=content, author=author, based_on=latest, note=change_note
+        post=locked, content=content, author=signed_in(author), based_on=latest, note=change_note
     )
     record_event(
         action=action,
@@ -187,7 +198,7 @@ def unique_slug(*, language: Language, title: str, wanted: str = "") -> str:
 @transaction.atomic
 def create_post(
     *,
-    author: Any,
+    author: Person,
     language: Language,
     kind: str,
     content: RevisionContent,
@@ -206,7 +217,7 @@ def create_post(
                 slug=slug or unique_slug(language=language, title=content.title),
                 language=language,
                 kind=kind,
-                created_by=author,
+                created_by=signed_in(author),
                 **(
                     {"translation_group": translation_of.translation_group}
                     if translation_of
@@ -229,7 +240,7 @@ def create_post(
 
 
 def restore_revision(
-    *, post: Post, revision: Revision, actor: Any, base_revision_id: int | None
+    *, post: Post, revision: Revision, actor: Person, base_revision_id: int | None
 ) -> Revision | None:
     """Write a new revision with the content of an old one. History is never rewritten."""
     return save_revision(

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from content.actors import Actor, signed_in
 from content.exporters.signing import (
     KeyInfo,
     SigningError,
@@ -74,7 +74,7 @@ def _secret_info(fingerprint: str) -> KeyInfo | None:
 
 
 @transaction.atomic
-def _record(info: KeyInfo, *, label: str, actor: Any, how: str) -> SigningKey:
+def _record(info: KeyInfo, *, label: str, actor: Actor, how: str) -> SigningKey:
     key, _created = SigningKey.objects.update_or_create(
         fingerprint=info.fingerprint,
         defaults={"label": label, "uids": list(info.uids), "expires": info.expires, "active": True},
@@ -83,7 +83,7 @@ def _record(info: KeyInfo, *, label: str, actor: Any, how: str) -> SigningKey:
             "uids": list(info.uids),
             "expires": info.expires,
             "created": getattr(gpg_key_details().get(info.fingerprint), "created", None),
-            "added_by": actor,
+            "added_by": signed_in(actor),
         },
     )
     record_event(
@@ -96,7 +96,7 @@ def _record(info: KeyInfo, *, label: str, actor: Any, how: str) -> SigningKey:
     return key
 
 
-def import_signing_key(*, armored: str, label: str, actor: Any) -> SigningKey:
+def import_signing_key(*, armored: str, label: str, actor: Actor) -> SigningKey:
     """Import an armored secret key into the key store and record it (editors only)."""
     _check_editor(actor, "content.add_signingkey", ERROR_ADD)
     if not label.strip():
@@ -116,7 +116,7 @@ def import_signing_key(*, armored: str, label: str, actor: Any) -> SigningKey:
 
 
 def generate_signing_key(
-    *, name: str, email: str, label: str, expire: str, actor: Any
+    *, name: str, email: str, label: str, expire: str, actor: Actor
 ) -> SigningKey:
     """Generate an ed25519 signing key without passphrase in the key store and record it."""
     _check_editor(actor, "content.add_signingkey", ERROR_ADD)
@@ -131,7 +131,7 @@ def generate_signing_key(
 
 
 @transaction.atomic
-def set_key_active(*, key: SigningKey, actor: Any, active: bool) -> SigningKey:
+def set_key_active(*, key: SigningKey, actor: Actor, active: bool) -> SigningKey:
     """Switch a key off (profiles can no longer sign with it) or on again, audited."""
     _check_editor(actor, "content.change_signingkey", ERROR_SWITCH_PERMISSION)
     key.active = active
@@ -224,7 +224,7 @@ def gpg_key_details() -> dict[str, GpgKeyDetails]:
 
 
 def _check_editor(
-    actor: Any,
+    actor: Actor | None,
     permission: str = "content.change_signingkey",
     message: str = ERROR_LIFECYCLE_PERMISSION,
 ) -> None:
@@ -235,7 +235,7 @@ def _check_editor(
 
 
 @transaction.atomic
-def retire_signing_key(*, key: SigningKey, actor: Any, reason: str = "") -> SigningKey:
+def retire_signing_key(*, key: SigningKey, actor: Actor, reason: str = "") -> SigningKey:
     """The key signs nothing more but stays published, so what it signed still verifies."""
     _check_editor(actor)
     key = SigningKey.objects.select_for_update().get(pk=key.pk)
@@ -257,7 +257,7 @@ def retire_signing_key(*, key: SigningKey, actor: Any, reason: str = "") -> Sign
 def revoke_signing_key(
     *,
     key: SigningKey,
-    actor: Any,
+    actor: Actor,
     reason: str,
     reason_code: str = RevocationReason.NO_LONGER_USED,
     certificate: str = "",

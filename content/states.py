@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
 
 from django.utils import timezone
 
 from content import workflow
+from content.actors import Actor, Person
 from content.models import Post, PostState
 from content.revisions import RevisionContent, save_revision
 
@@ -37,9 +37,9 @@ ERROR_NEEDS_TEXT = "Bringing a post to {state!r} needs the newer draft's text (n
 def publish_latest(
     post: Post,
     *,
-    author: Any,
-    reviewers: Sequence[Any],
-    publisher: Any | None = None,
+    author: Person,
+    reviewers: Sequence[Actor],
+    publisher: Actor | None = None,
     at: datetime.datetime | None = None,
 ) -> Post:
     """Submit the latest revision, have each reviewer approve it, and publish it.
@@ -58,9 +58,9 @@ def bring_to_state(
     post: Post,
     state: str,
     *,
-    author: Any,
-    reviewers: Sequence[Any],
-    editor: Any | None = None,
+    author: Person,
+    reviewers: Sequence[Actor],
+    editor: Actor | None = None,
     reason: str = "",
     newer_text: str = "",
     change_note: str = "",
@@ -101,16 +101,17 @@ def bring_to_state(
     if state == PUBLISHED_NEWER_DRAFT:
         _require(newer_text, ERROR_NEEDS_TEXT, state)
         return _submit_newer_draft(post, author=author, text=newer_text, change_note=change_note)
-    _require(editor, ERROR_NEEDS_EDITOR, state)
+    if editor is None:
+        raise ValueError(ERROR_NEEDS_EDITOR.format(state=state))
     if state == PostState.WITHDRAWN:
         _require(reason, ERROR_NEEDS_REASON, state)
         return workflow.withdraw(post=post, actor=editor, reason=reason)
     return workflow.archive(post=post, actor=editor)
 
 
-def _submit_newer_draft(post: Post, *, author: Any, text: str, change_note: str) -> Post:
+def _submit_newer_draft(post: Post, *, author: Person, text: str, change_note: str) -> Post:
     # A new draft starts without the published text's note for readers.
-    published = RevisionContent.of(post.latest_revision)
+    published = RevisionContent.of(post.expect_latest_revision())
     save_revision(
         post=post,
         author=author,

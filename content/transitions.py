@@ -30,6 +30,13 @@ class Transition:
     # the published text only while nothing newer is in the workflow).
     offered_in: frozenset[str] | None = None
 
+    @property
+    def new_state(self) -> str:
+        """`target`, for the functions of transitions that move the post."""
+        if self.target is None:
+            raise ValueError(f"The {self.slug or 'approve'} transition does not change the state.")
+        return self.target
+
     def permitted(self, post: Post, actor: Actor) -> bool:
         """The actor's right (the functions add their own rules, e.g. four eyes). Only people
         move a post through review: a command or job never does, whatever it was granted."""

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -73,7 +74,7 @@ class PublishedKey:
         return self.gpg.expires is not None and self.gpg.expires <= timezone.now()
 
 
-_STATUS_ORDER = {SigningKey.Status.CURRENT: 0, SigningKey.Status.RETIRED: 1}
+_STATUS_ORDER: dict[str, int] = {SigningKey.Status.CURRENT: 0, SigningKey.Status.RETIRED: 1}
 
 
 def published_keys() -> list[PublishedKey]:
@@ -128,7 +129,8 @@ def _cached[T](keys: list[SigningKey], what: str, compute: Callable[[], T]) -> T
     )
     home = str(settings.GNUPG_HOME)
     digest = hashlib.sha256(f"{home}|{state}".encode()).hexdigest()[:32]
-    return cache.get_or_set(f"trust:{what}:{digest}", compute, CACHE_SECONDS)
+    # The cache hands back what compute() returned (its stubs only say "Any | None").
+    return cast(T, cache.get_or_set(f"trust:{what}:{digest}", compute, CACHE_SECONDS))
 
 
 # --- Which key signs site statements ----------------------------------------------------------

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from http import HTTPStatus
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest
 
 from content.addresses import resolve
@@ -228,7 +227,7 @@ def describe(
     if post.state == PostState.WITHDRAWN or (published is None and withdrawn_on):
         reason = post.public_reason
         return match(Standing.WITHDRAWN, since=withdrawn_on, public_reason=reason)
-    if post.public_status != HTTPStatus.OK:
+    if published is None or post.public_status != HTTPStatus.OK:
         return match(Standing.UNPUBLISHED)
     url = post.get_public_url()
     if published.content_hash == revision.content_hash:
@@ -300,7 +299,7 @@ def _prefilter(tokens: list[str], hashes: list[str]) -> list[Revision]:
     chosen = sorted(distinct, key=lambda t: (len(t), t))[-PREFILTER_WORDS:]
     if not chosen and not hashes:
         return []
-    score: Any = Value(0)
+    score: Expression = Value(0)
     for word in chosen:
         found = Q(body__icontains=word) | Q(title__icontains=word) | Q(summary__icontains=word)
         score = score + Case(When(found, then=Value(1)), default=Value(0))

@@ -1,15 +1,18 @@
 """Test settings: the project's settings with a test key, fast hashing and isolated media."""
 
+from __future__ import annotations
+
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from harmreduction.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="harmreduction-test-media-")
-STATIC_ROOT = tempfile.mkdtemp(prefix="harmreduction-test-static-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="harmreduction-test-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="harmreduction-test-static-"))
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -198,3 +198,13 @@ def test_compare_covers_every_field_a_reviewer_judges() -> None:
     assert diffs["Title"].changed and not diffs["Body"].changed
     assert "<ins>Sciensano" in diffs["Sources"].html
     assert "<ins>GHB," in diffs["Substances"].html
+
+
+def test_a_post_never_published_has_a_latest_revision_but_no_published_one(post) -> None:
+    assert post.expect_latest_revision() == post.latest_revision
+    with pytest.raises(Revision.DoesNotExist, match="no published revision"):
+        post.expect_published_revision()
+
+
+def test_a_published_post_hands_out_its_published_revision(published) -> None:
+    assert published.expect_published_revision() == published.published_revision

@@ -72,7 +72,7 @@ def list_keys(gnupghome: str | os.PathLike[str], *, secret: bool = False) -> lis
 def import_key(gnupghome: str | os.PathLike[str], armored: str) -> str:
     """Import an armored key (public or secret); return the fingerprint of the first key."""
     result = keystore(gnupghome).import_keys(armored)
-    fingerprints = [f for f in result.fingerprints if f]
+    fingerprints: list[str] = [f for f in result.fingerprints if f]
     if not fingerprints:
         status = "; ".join(r.get("text", "") for r in result.results) or "no key found"
         raise SigningError(IMPORT_FAILED.format(status=status))
@@ -125,7 +125,7 @@ def clearsign(
     result = gpg.sign(text, keyid=key.fingerprint, passphrase=passphrase or None, clearsign=True)
     if not result or not result.data:
         raise SigningError(_sign_failure(_status(result), fingerprint))
-    signed = result.data.decode("utf-8")
+    signed: str = result.data.decode("utf-8")
     verified = verify(gnupghome, signed)
     if verified != key.fingerprint:
         raise SigningError(NOT_VERIFIED.format(status=f"signed by {verified}"))

@@ -8,8 +8,6 @@ address that must disappear (a name typed into the first title, say).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
@@ -51,7 +49,7 @@ class OldAddress(models.Model):
         return f"{self.slug} [{self.language_id}] {self.kind}"
 
 
-def address_taken(*, language: Language, slug: str, post: Post | Any | None = None) -> bool:
+def address_taken(*, language: Language, slug: str, post: Post | None = None) -> bool:
     """Whether `slug` in `language` belongs to another post: its current slug, or an old address
     that still redirects to it (taking that would silently break the redirect)."""
     posts = Post.objects.filter(language=language, slug=slug)

@@ -53,7 +53,9 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         only for the content hash it judged". `revision` may be an OuterRef to a revision
         field of an outer query (a subquery, as PostQuerySet.with_revisions() uses)."""
         if isinstance(revision, OuterRef):
-            content_hash: Any = OuterRef(f"{revision.name}__content_hash")
+            # django-stubs' F lacks the `name` attribute Django's F.__init__ sets.
+            field = revision.name  # type: ignore[attr-defined]
+            content_hash: OuterRef | str = OuterRef(f"{field}__content_hash")
         else:
             content_hash = revision.content_hash
         return self.filter(

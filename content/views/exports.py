@@ -222,8 +222,8 @@ def repost_close(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("content:outdated_reposts")
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:  # ErrorList yields the messages as text
+                messages.error(request, str(message))
     return redirect("content:outdated_reposts")
 
 
@@ -282,8 +282,9 @@ def key_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Imported {key}; fingerprint {key.grouped_fingerprint}.")
             return redirect("content:key_list")
     # Never echo a pasted secret key back into the page.
-    form.data = form.data.copy()
-    form.data["armored"] = ""
+    data = request.POST.copy()  # what the form was bound to
+    data["armored"] = ""
+    form.data = data
     return _keys_page(request, import_form=form, status=400)
 
 

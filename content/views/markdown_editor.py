@@ -55,6 +55,6 @@ def image_upload(request: HttpRequest) -> JsonResponse:
             action=AuditEvent.Action.IMAGE_UPLOADED,
             actor=request.user,
             file=stored.name,
-            original_name=upload.name[:200],
+            original_name=(upload.name or "")[:200],
         )
     return JsonResponse({"image_code": f"![]({stored.url})"})

@@ -48,7 +48,7 @@ def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     if status != HTTPStatus.OK:
         # A reader following an old forum link must learn the text is no longer valid (410).
         return render(request, "content/public/gone.html", {"post": post}, status=status)
-    revision = post.published_revision
+    revision = post.expect_published_revision()  # 200 means it has one
     approvals = Review.objects.approvals_of(revision).approver_count()
     translations = (
         _published()
