@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from content import exports, reposts, signing_keys
-from content.export_forms import (
+from content.exporters import ExportError, SigningError
+from content.forms import (
     FINAL,
     PREVIEW,
     ExportForm,
@@ -29,7 +30,6 @@ from content.export_forms import (
     PostedForm,
     RepostForm,
 )
-from content.exporters import ExportError, SigningError
 from content.models import ExportProfile, Post, Repost, SigningKey
 
 ERROR_FINAL_PERMISSION = exports.ERROR_FINAL_PERMISSION

@@ -1,4 +1,4 @@
-"""Author forms. Validation messages say what is wrong and how to fix it; nothing typed is lost."""
+"""Post forms: creating and editing a post, its sources and its address. Nothing typed is lost."""
 
 from __future__ import annotations
 
