@@ -126,6 +126,20 @@ def _reviewers_of(revision: Revision) -> list[User]:
     return [r.reviewer for r in revision.reviews.filter(decision=Review.Decision.APPROVE)]
 
 
+def _new_review(
+    post: Post, revision: Revision, reviewer: User, decision: str, reason: str
+) -> Review:
+    """A review bound to this exact revision and its content hash (how four eyes holds)."""
+    return Review.objects.create(
+        post=post,
+        revision=revision,
+        content_hash=revision.content_hash,
+        reviewer=reviewer,
+        decision=decision,
+        reason=reason,
+    )
+
+
 # --- Transitions -------------------------------------------------------------------------------
 
 
@@ -158,14 +172,7 @@ def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = ""
     reviewer = signed_in(actor)
     if revision.reviews.filter(reviewer=reviewer, decision=Review.Decision.APPROVE).exists():
         raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
-    review = Review.objects.create(
-        post=post,
-        revision=revision,
-        content_hash=revision.content_hash,
-        reviewer=reviewer,
-        decision=Review.Decision.APPROVE,
-        reason=note,
-    )
+    review = _new_review(post, revision, reviewer, Review.Decision.APPROVE, note)
     count, required = approvals(revision), _policy(post).required_approvals
     record_event(
         action=AuditEvent.Action.APPROVED,
@@ -195,14 +202,8 @@ def request_changes(*, post: Post, actor: Actor, revision_id: int | None, reason
         raise WorkflowError(ERROR_REASON)
     judged = post.latest_revision if post.state == S.IN_REVIEW else post.published_revision
     revision = _check_current(post, revision_id, judged)
-    review = Review.objects.create(
-        post=post,
-        revision=revision,
-        content_hash=revision.content_hash,
-        reviewer=signed_in(actor),
-        decision=Review.Decision.REQUEST_CHANGES,
-        reason=reason.strip(),
-    )
+    decision, reviewer = Review.Decision.REQUEST_CHANGES, signed_in(actor)
+    review = _new_review(post, revision, reviewer, decision, reason.strip())
     post.state, post.state_note = transition.new_state, reason.strip()[:1000]
     _save(post, "state", "state_note")
     record_event(
@@ -285,14 +286,7 @@ def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str =
     already = revision.reviews.filter(reviewer=reviewer, decision=Review.Decision.APPROVE)
     if cycle_start and already.filter(created_at__gt=cycle_start).exists():
         raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
-    review = Review.objects.create(
-        post=post,
-        revision=revision,
-        content_hash=revision.content_hash,
-        reviewer=reviewer,
-        decision=Review.Decision.APPROVE,
-        reason=note,
-    )
+    review = _new_review(post, revision, reviewer, Review.Decision.APPROVE, note)
     record_event(
         action=AuditEvent.Action.APPROVED, actor=actor, post=post, revision=revision, re_review=True
     )
