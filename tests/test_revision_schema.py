@@ -190,3 +190,21 @@ def test_editing_through_the_form_keeps_the_facts_the_post_states(author_client,
     assert alert.latest_revision.facts == {"sold_as": "orange Tesla"}
     author_client.post(edit, form_data(alert, title="High-dose pills"))
     assert alert.revisions.count() == 2  # unchanged: the kept facts are no change either
+
+
+def test_facts_a_kind_no_longer_declares_give_a_message_not_an_error_page(
+    author_client, alert: Post, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(KIND_FACTS, PostKind.DRUG_ALERT, ())  # "sold as" dropped since
+    edit = author_client.post(
+        reverse("content:post_edit", args=[alert.pk]),
+        form_data(alert, body="My edit, kept.", slug=alert.slug),
+    )
+    assert edit.status_code == 409 and "My edit, kept." in edit.content.decode()
+    assert alert.revisions.count() == 1
+    restore = author_client.post(
+        reverse("content:revision_restore", args=[alert.pk, 1]),
+        {"base_revision": alert.latest_revision_id},
+        follow=True,
+    )
+    assert restore.status_code == 200 and "Not restored" in restore.content.decode()

@@ -28,6 +28,7 @@ from content.forms import (
 from content.models import Post, PostState, Revision
 from content.revisions import (
     EditConflict,
+    FactsInvalid,
     RevisionContent,
     SlugTaken,
     compare,
@@ -129,8 +130,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         post.refresh_from_db()  # the revision saved with it was rolled back
         form.add_error("slug", str(error))
         return render(request, "content/author/post_form.html", context | _forms(form, sources))
-    except workflow.WorkflowError as error:
-        # E.g. archived meanwhile: say so, and keep every character the author typed.
+    except (workflow.WorkflowError, FactsInvalid) as error:
+        # E.g. archived meanwhile, or facts its kind no longer declares: say so, and keep every
+        # character the author typed.
         form.add_error(None, str(error))
         return render(
             request, "content/author/post_form.html", context | _forms(form, sources), status=409
@@ -287,7 +289,7 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
             "at the history. Review it, then restore again if you still want to.",
         )
         return redirect("content:post_history", pk=post.pk)
-    except workflow.WorkflowError as error:  # archived, or a public change note is needed
+    except (workflow.WorkflowError, FactsInvalid) as error:  # archived, a note is needed, ...
         messages.error(request, f"Not restored: {error}")
         return redirect("content:post_history", pk=post.pk)
     if revision is None:
