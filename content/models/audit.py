@@ -10,20 +10,21 @@ from django.db.models import Q
 
 from content.actors import Actor, SystemActor, signed_in
 from content.models.posts import Post, Revision
+from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_AUDIT_APPEND_ONLY = "The audit log is append-only; events are never changed or deleted."
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
+class AuditEventQuerySet(WrittenOnceQuerySet["AuditEvent"]):
+    pass
 
 
-class AuditEvent(models.Model):
+class AuditEvent(WrittenOnce):
     """Append-only record of an action, written in the same transaction as the action."""
+
+    written_once_message = ERROR_AUDIT_APPEND_ONLY
+    deletable = False
+
 
     class Action(models.TextChoices):
         POST_CREATED = "post_created", "Post created"
@@ -81,13 +82,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(ERROR_AUDIT_APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError(ERROR_AUDIT_APPEND_ONLY)
 
 
 def record_event(

@@ -9,8 +9,6 @@ no longer the published one (a newer one was published, or the post was withdraw
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,6 +19,7 @@ from django.utils import timezone
 from content.exporters import TemplateError, validate_template
 from content.exporters.registry import dialect_choices, dialect_keys, format_choices
 from content.models.posts import Post, PostState, Revision
+from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_DIALECT = "Format “{format}” has no dialect “{dialect}”; choose one of: {choices}."
 ERROR_NO_DIALECT = "Format “{format}” has no dialects; leave the dialect empty."
@@ -228,16 +227,16 @@ class Repost(models.Model):
 ERROR_STATEMENT_APPEND_ONLY = "Signed statements are append-only; sign a new one instead."
 
 
-class SignedStatementQuerySet(models.QuerySet["SignedStatement"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
+class SignedStatementQuerySet(WrittenOnceQuerySet["SignedStatement"]):
+    pass
 
 
-class SignedStatement(models.Model):
+class SignedStatement(WrittenOnce):
     """One signed text for readers (/canary.txt, /mirrors.txt); append-only, newest served."""
+
+    written_once_message = ERROR_STATEMENT_APPEND_ONLY
+    deletable = False
+
 
     class Kind(models.TextChoices):
         CANARY = "canary", "Warrant canary"
@@ -258,13 +257,6 @@ class SignedStatement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError(ERROR_STATEMENT_APPEND_ONLY)
 
     @property
     def is_expired(self) -> bool:

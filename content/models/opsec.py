@@ -8,13 +8,13 @@ afresh. Overrides are written only by `content.opsec.override_finding()` and nev
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from content.models.posts import Revision
+from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_OVERRIDE_IMMUTABLE = "An override is never changed once recorded; it stays in the history."
 ERROR_NUMBER_DIGITS = "Give a phone number with at least 3 digits, e.g. 112 or +32 78 15 10 20."
@@ -61,13 +61,15 @@ class AllowedNumber(models.Model):
             raise ValidationError({"number": ERROR_NUMBER_DIGITS})
 
 
-class OpsecOverrideQuerySet(models.QuerySet["OpsecOverride"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(ERROR_OVERRIDE_IMMUTABLE)
+class OpsecOverrideQuerySet(WrittenOnceQuerySet["OpsecOverride"]):
+    pass
 
 
-class OpsecOverride(models.Model):
+class OpsecOverride(WrittenOnce):
     """An editor's written decision that one finding of one revision may go out."""
+
+    written_once_message = ERROR_OVERRIDE_IMMUTABLE
+
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="opsec_overrides")
     key = models.CharField(max_length=80, help_text="The finding's stable key.")
@@ -94,7 +96,3 @@ class OpsecOverride(models.Model):
     def __str__(self) -> str:
         return f"{self.revision} {self.rule} ({self.where})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(ERROR_OVERRIDE_IMMUTABLE)
-        super().save(*args, **kwargs)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from content.actors import Actor, signed_in
+from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -345,13 +346,15 @@ class Post(models.Model):
         )
 
 
-class RevisionQuerySet(models.QuerySet["Revision"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(ERROR_REVISION_IMMUTABLE)
+class RevisionQuerySet(WrittenOnceQuerySet["Revision"]):
+    pass
 
 
-class Revision(models.Model):
+class Revision(WrittenOnce):
     """An immutable, numbered snapshot of everything a reviewer judges."""
+
+    written_once_message = ERROR_REVISION_IMMUTABLE
+
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -390,10 +393,6 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"{self.post.slug} r{self.number}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(ERROR_REVISION_IMMUTABLE)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("content:revision_detail", args=[self.post_id, self.number])

@@ -6,14 +6,13 @@ never be counted for other content. Only content.workflow writes these rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef
 
 from content.models.posts import Post, PostKind, Revision
+from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_REVIEW_IMMUTABLE = "A review decision is never changed; record a new one instead."
 
@@ -47,7 +46,7 @@ class ReviewPolicy(models.Model):
         return cls.objects.filter(kind=kind).first() or cls(kind=kind)
 
 
-class ReviewQuerySet(models.QuerySet["Review"]):
+class ReviewQuerySet(WrittenOnceQuerySet["Review"]):
     def approvals_of(self, revision: Revision | OuterRef) -> ReviewQuerySet:
         """Approvals of exactly this revision's content: the one home of "an approval counts
         only for the content hash it judged". `revision` may be an OuterRef to a revision
@@ -67,7 +66,9 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         return self.values("reviewer").distinct().count()
 
 
-class Review(models.Model):
+class Review(WrittenOnce):
+    written_once_message = ERROR_REVIEW_IMMUTABLE
+
     class Decision(models.TextChoices):
         APPROVE = "approve", "Approved"
         REQUEST_CHANGES = "request_changes", "Changes requested"
@@ -91,10 +92,6 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.get_decision_display()} r{self.revision.number} by {self.reviewer}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(ERROR_REVIEW_IMMUTABLE)
-        super().save(*args, **kwargs)
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
