@@ -191,6 +191,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CONTENT_MAX_IMAGE_BYTES
 # checks a minute it runs for all readers of one address (clear net or onion) together.
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", "200000"))
 VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "60"))
+# Every list is paginated: rows per page on the public site (index, per language) and in the
+# studio (dashboards, review queue, history, reposts, notifications, audit log).
+PUBLIC_PAGE_SIZE = int(os.environ.get("PUBLIC_PAGE_SIZE", "30"))
+STUDIO_PAGE_SIZE = int(os.environ.get("STUDIO_PAGE_SIZE", "50"))
 
 # django-markdownx: the editor's live preview goes through the project's one Markdown module,
 # and both endpoints are served by our own views (login, permission and size checks).
