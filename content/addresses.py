@@ -17,7 +17,14 @@ from django.db import IntegrityError, transaction
 
 from content import workflow
 from content.actors import Actor, signed_in
-from content.models import AuditEvent, OldAddress, Post, address_taken, record_event
+from content.models import (
+    AuditEvent,
+    OldAddress,
+    Post,
+    PublicVersion,
+    address_taken,
+    record_event,
+)
 from content.revisions import SlugTaken
 
 MAX_SLUG_LENGTH = 120  # Post.slug's length: generated slugs can be longer than 100 ("...-2")
@@ -93,6 +100,7 @@ def change_slug(*, post: Post, actor: Actor, slug: str, keep_old_address: bool) 
     try:
         with transaction.atomic():
             locked.save(update_fields=["slug"])
+        PublicVersion.bump()  # links to it on cached public pages change
     except IntegrityError:  # another post took it between the check and the save
         raise SlugTaken from None
     record_event(

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from content.exporters.registry import grouped_dialect_choices
@@ -20,6 +21,7 @@ from content.models import (
     OpsecOverride,
     OpsecPhrase,
     Post,
+    PublicVersion,
     Repost,
     Review,
     ReviewPolicy,
@@ -42,14 +44,33 @@ class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
         return False
 
 
+class ShownOnPublicPages[M: models.Model](admin.ModelAdmin[M]):
+    """Names the public pages show: changing them makes every cached public page stale."""
+
+    def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            PublicVersion.bump()
+
+    def delete_model(self, request: HttpRequest, obj: M) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            PublicVersion.bump()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[M]) -> None:
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            PublicVersion.bump()
+
+
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin[Language]):
+class LanguageAdmin(ShownOnPublicPages[Language]):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin[Tag]):
+class TagAdmin(ShownOnPublicPages[Tag]):
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name"]

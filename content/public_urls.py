@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.feeds import LanguageFeed
 from content.views import public, trust, verify
 
 app_name = "public"
@@ -15,6 +14,6 @@ urlpatterns = [
     path("canary.txt", trust.canary_txt, name="canary_txt"),
     path("mirrors.txt", trust.mirrors_txt, name="mirrors_txt"),
     path("verify/", verify.verify_page, name="verify"),
-    path("<slug:lang>/feed/", LanguageFeed(), name="feed"),
+    path("<slug:lang>/feed/", public.feed, name="feed"),
     path("<slug:lang>/<slug:slug>/", public.post_page, name="post"),
 ]

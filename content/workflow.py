@@ -25,7 +25,16 @@ from content.actors import Actor, signed_in
 from content.approval_rules import ERROR_OWN_TEXT as ERROR_OWN_TEXT  # re-exported for callers
 from content.approval_rules import ERROR_PERMISSION, approvals, writers_between
 from content.approval_rules import approval_blocker as approval_blocker  # re-exported for views
-from content.models import AuditEvent, Post, PostState, Review, ReviewPolicy, Revision, record_event
+from content.models import (
+    AuditEvent,
+    Post,
+    PostState,
+    PublicVersion,
+    Review,
+    ReviewPolicy,
+    Revision,
+    record_event,
+)
 from content.transitions import ALLOWED_TRANSITIONS, Transition
 
 if TYPE_CHECKING:
@@ -88,8 +97,16 @@ def _check_permission(post: Post, actor: Actor, action: str) -> None:
     _require(ALLOWED_TRANSITIONS[action].permitted(post, actor), action)
 
 
+# Fields the public site shows (its pages, feeds, /verify/ and withdrawal notices read them).
+PUBLIC_FIELDS = frozenset(
+    {"state", "published_revision", "published_at", "review_due", "withdrawn_at", "public_reason"}
+)
+
+
 def _save(post: Post, *fields: str) -> None:
     post.save(update_fields=list(fields))
+    if PUBLIC_FIELDS.intersection(fields):
+        PublicVersion.bump()  # cached public pages are keyed by it
 
 
 def _take_offline(post: Post, state: str, note: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from content import roles
 from content.exporters.signing import generate_key
@@ -27,6 +28,15 @@ from tests.support import (
     key_record,
     publish_latest,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: a rolled-back test leaves the public version where
+    it was, so a page cached by one test could otherwise answer in the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

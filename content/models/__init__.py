@@ -1,8 +1,8 @@
 """The content domain's models, re-exported so that `from content.models import X` works.
 
-Direction of imports, all at module top: posts imports no other model module; audit, workflow,
-exports, opsec and addresses each import only from posts (exports also from content.exporters,
-which imports no model), and none of them imports another. The two
+Direction of imports, all at module top: posts and public import no other model module;
+audit, workflow, exports, opsec and addresses each import only from posts (exports also from
+content.exporters, which imports no model), and none of them imports another. The two
 `PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
 it up in Django's app registry when called, as a string foreign key does, instead of importing it.
 """
@@ -22,6 +22,7 @@ from content.models.posts import (
     Revision,
     Tag,
 )
+from content.models.public import PublicVersion
 from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "PostKind",
     "PostQuerySet",
     "PostState",
+    "PublicVersion",
     "Repost",
     "Review",
     "ReviewPolicy",
