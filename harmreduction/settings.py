@@ -191,6 +191,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CONTENT_MAX_IMAGE_BYTES
 # checks a minute it runs for all readers of one address (clear net or onion) together.
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", "200000"))
 VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "60"))
+# Django's cache holds rendered public pages (content/public_cache.py), keyed so that nothing
+# expires by time: each process keeps its own in memory, at most CACHE_MAX_ENTRIES entries
+# (a post page is 5-25 KB), oldest culled first.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))},
+    }
+}
 # Every list is paginated: rows per page on the public site (index, per language) and in the
 # studio (dashboards, review queue, history, reposts, notifications, audit log).
 PUBLIC_PAGE_SIZE = int(os.environ.get("PUBLIC_PAGE_SIZE", "30"))
