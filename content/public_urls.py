@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.views import public, trust, verify
+from content.views import health, public, trust, verify
 
 app_name = "public"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("canary.txt", trust.canary_txt, name="canary_txt"),
     path("mirrors.txt", trust.mirrors_txt, name="mirrors_txt"),
     path("verify/", verify.verify_page, name="verify"),
+    # For monitors and the reverse proxy: the database and the key store answer.
+    path("healthz", health.healthz, name="healthz"),
     path("<slug:lang>/feed/", public.feed, name="feed"),
     path("<slug:lang>/<slug:slug>/", public.post_page, name="post"),
 ]
