@@ -9,14 +9,19 @@ from django.db import models
 from django.db.models import Q
 
 from content.actors import Actor, SystemActor, signed_in
-from content.models.posts import Post, Revision
+from content.models.posts import Post, Revision, revision_text
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_AUDIT_APPEND_ONLY = "The audit log is append-only; events are never changed or deleted."
 
 
 class AuditEventQuerySet(WrittenOnceQuerySet["AuditEvent"]):
-    pass
+    def for_list(self) -> AuditEventQuerySet:
+        """Events as the audit log and a timeline list them: who, which post and revision
+        number, never the revision's text (a body may be 100,000 characters)."""
+        return self.select_related("actor", "post", "post__language", "revision").defer(
+            *revision_text("revision")
+        )
 
 
 class AuditEvent(WrittenOnce):
