@@ -5,6 +5,7 @@ Views fetch, guard and render; every change goes through content.revisions.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from content.forms import (
     sources_initial,
 )
 from content.models import Post, PostState, Revision
+from content.pagination import paginate
 from content.revisions import (
     EditConflict,
     FactsInvalid,
@@ -56,11 +58,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         posts = Post.objects.visible_to(user)
     else:
         posts = Post.objects.filter(created_by=signed_in(user))
+    # The pk breaks ties, so a post never shows on two pages or on none.
+    posts = posts.for_list().order_by("-latest_revision__created_at", "-pk")
     return render(
         request,
         "content/author/dashboard.html",
         {
-            "posts": posts.with_revisions().order_by("-latest_revision__created_at"),
+            "pages": paginate(request, posts, per_page=settings.STUDIO_PAGE_SIZE),
             "show_all": show_all,
             "can_see_all": user.has_perm("content.view_post"),
             "can_create": user.has_perm("content.add_post"),
@@ -208,14 +212,15 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
-    post = _visible_post(request, pk)
-    revisions = post.revisions.select_related("author").order_by("-number")
+    # The page names the post and lists revisions: none of their text is fetched.
+    post = get_object_or_404(Post.objects.visible_to(request.user).for_list(), pk=pk)
+    revisions = post.revisions.for_list().order_by("-number")
     return render(
         request,
         "content/author/history.html",
         {
             "post": post,
-            "revisions": revisions,
+            "pages": paginate(request, revisions, per_page=settings.STUDIO_PAGE_SIZE),
             "can_edit": post.can_be_edited_by(request.user),
         },
     )
