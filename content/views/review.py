@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +27,7 @@ from content.models import (
     ReviewPolicy,
     Revision,
 )
+from content.pagination import paginate
 from content.revisions import RevisionContent, compare
 from content.views.lookups import visible_post as _visible_post
 
@@ -34,9 +35,22 @@ from content.views.lookups import visible_post as _visible_post
 @login_required
 @permission_required("content.review_post", raise_exception=True)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    waiting = Post.objects.with_revisions().awaiting_review_by(signed_in(request.user))
-    overdue = Post.objects.with_revisions().overdue().order_by("review_due")
-    return render(request, "content/review/queue.html", {"waiting": waiting, "overdue": overdue})
+    """Posts waiting for this reviewer, or (`?show=overdue`) published posts overdue for
+    re-review: two lists that each grow, so each is a tab with pages of its own."""
+    waiting = Post.objects.for_list().awaiting_review_by(signed_in(request.user))
+    overdue = Post.objects.for_list().overdue().order_by("review_due", "pk")
+    show_overdue = request.GET.get("show") == "overdue"
+    shown, other = (overdue, waiting) if show_overdue else (waiting, overdue)
+    return render(
+        request,
+        "content/review/queue.html",
+        {
+            "pages": paginate(request, shown, per_page=settings.STUDIO_PAGE_SIZE),
+            "show_overdue": show_overdue,
+            # The other tab says how many posts it holds, so none is overlooked.
+            "other_count": other.count(),
+        },
+    )
 
 
 class ReviewForm(forms.Form):
@@ -227,9 +241,11 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def post_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    post = _visible_post(request, pk)
-    events = post.audit_events.select_related("actor", "revision").order_by("-created_at", "-pk")
-    return render(request, "content/review/timeline.html", {"post": post, "events": events})
+    # The page names the post and lists events: no revision's text is fetched.
+    post = get_object_or_404(Post.objects.visible_to(request.user).for_list(), pk=pk)
+    events = AuditEvent.objects.for_list().filter(post=post).order_by("-created_at", "-pk")
+    pages = paginate(request, events, per_page=settings.STUDIO_PAGE_SIZE)
+    return render(request, "content/review/timeline.html", {"post": post, "pages": pages})
 
 
 class AuditFilterForm(forms.Form):
@@ -246,7 +262,7 @@ class AuditFilterForm(forms.Form):
 @permission_required("content.view_auditevent", raise_exception=True)
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("actor", "post", "revision", "post__language")
+    events = AuditEvent.objects.for_list()
     if form.is_valid():
         data = form.cleaned_data
         if data["post"]:
@@ -259,24 +275,24 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             events = events.filter(created_at__date__gte=data["since"])
         if data["until"]:
             events = events.filter(created_at__date__lte=data["until"])
-    page = Paginator(events.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "content/review/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+    pages = paginate(
+        request, events.order_by("-created_at", "-pk"), per_page=settings.STUDIO_PAGE_SIZE
     )
+    return render(request, "content/review/audit_log.html", {"form": form, "pages": pages})
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     mine = Notification.objects.filter(recipient=signed_in(request.user))
     if request.method == "POST":
+        # Every unread notification, not only those on the page the button was pressed on.
         mine.unread().update(read_at=timezone.now())
         return redirect("content:notifications")
-    notes = mine.select_related("post")[:200]
-    return render(request, "content/review/notifications.html", {"notifications": notes})
+    # The list links by post id, so the posts themselves are not fetched.
+    pages = paginate(
+        request, mine.order_by("-created_at", "-pk"), per_page=settings.STUDIO_PAGE_SIZE
+    )
+    return render(request, "content/review/notifications.html", {"pages": pages})
 
 
 class OverrideForm(forms.Form):
