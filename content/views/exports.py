@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -31,14 +32,20 @@ from content.forms import (
     RepostForm,
 )
 from content.models import ExportProfile, Post, Repost, SigningKey
+from content.models.posts import revision_text
+from content.pagination import paginate
 
 ERROR_FINAL_PERMISSION = exports.ERROR_FINAL_PERMISSION
 
 
-def _post(request: HttpRequest, pk: int) -> Post:
+def _post(request: HttpRequest, pk: int, *, text: bool = True) -> Post:
+    """The post with both revisions; `text=False` leaves out their text, for a page that shows
+    only titles and numbers."""
     posts = Post.objects.visible_to(request.user).select_related(
         "language", "latest_revision", "published_revision"
     )
+    if not text:
+        posts = posts.defer(*revision_text("latest_revision", "published_revision"))
     return get_object_or_404(posts, pk=pk)
 
 
@@ -91,7 +98,7 @@ def post_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
-    post = _post(request, pk)
+    post = _post(request, pk, text=False)
     blocker = exports.final_blocker(post)
     form = RepostForm(request.POST or None, initial={"posted_on": timezone.localdate()})
     status = 200
@@ -116,8 +123,15 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("content:post_reposts", pk=post.pk)
         status = 400
-    recorded = post.reposts.select_related("revision", "profile", "recorded_by")
-    outdated = set(post.reposts.outdated().values_list("pk", flat=True))
+    recorded = post.reposts.select_related("revision", "profile", "recorded_by").defer(
+        *revision_text("revision")
+    )
+    pages = paginate(
+        request, recorded.order_by("-posted_on", "-pk"), per_page=settings.STUDIO_PAGE_SIZE
+    )
+    # Which of this page's reposts are outdated: one query, however many the post has.
+    shown = [repost.pk for repost in pages.page]
+    outdated = set(post.reposts.outdated().filter(pk__in=shown).values_list("pk", flat=True))
     return render(
         request,
         "content/exports/post_reposts.html",
@@ -126,7 +140,7 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "blocker": blocker,
             "can_record": _can_final(request) and request.user.has_perm("content.add_repost"),
-            "reposts": recorded,
+            "pages": pages,
             "outdated": outdated,
         },
         status=status,
@@ -137,11 +151,19 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("content.view_repost", raise_exception=True)
 def outdated_reposts(request: HttpRequest) -> HttpResponse:
     visible = Post.objects.visible_to(request.user)
-    outdated = reposts.outdated_reposts().filter(post__in=visible)
+    outdated = (
+        reposts.outdated_reposts()
+        .filter(post__in=visible)
+        .defer(*revision_text("revision", "post__published_revision"))
+        .order_by("-posted_on", "-pk")
+    )
     return render(
         request,
         "content/exports/outdated.html",
-        {"reposts": outdated, "can_replace": _can_final(request)},
+        {
+            "pages": paginate(request, outdated, per_page=settings.STUDIO_PAGE_SIZE),
+            "can_replace": _can_final(request),
+        },
     )
 
 
