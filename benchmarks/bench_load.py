@@ -1,0 +1,217 @@
+"""Load benchmark: the site under gunicorn on PostgreSQL with 10,000 posts, against a bare view.
+
+    .venv/bin/pip install -e '.[bench]'       # gunicorn (wrk: apt-get install wrk, optional)
+    .venv/bin/python benchmarks/bench_load.py            # seed 10,000 posts, then measure
+    .venv/bin/python benchmarks/bench_load.py --reuse    # measure the data already seeded
+    .venv/bin/python benchmarks/bench_load.py --posts 1000 --seconds 2 --rounds 1   # a quick look
+
+Steps: (re)create the PostgreSQL database `bench_load` (the only name it accepts: it is dropped
+and rebuilt unless --reuse finds it seeded with --posts posts), migrate, seed it with
+`manage.py seed_load` (which checks its bulk rows against the services every time), collect the
+static files into a temporary directory, start gunicorn (--workers sync workers, production
+settings: DEBUG off, a random SECRET_KEY) on a free loopback port, sign in as the benchmark's
+editor through the login form, count each page's SQL queries in-process with Django's test
+client, then load each page for --seconds per run in --rounds rounds, interleaving the bare
+one-query view (/_bench/bare/<id>/: the post page's stored HTML, padded to the post page's size),
+the page and, for the post page, a Wagtail page with the same body when --wagtail-python names
+an interpreter with Wagtail installed (benchmarks/wagtail_site/). Prints one table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import loadgen, loadserver, wagtail_compare  # noqa: E402
+from benchmarks.loadreport import Row, goals, table  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_load"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Load benchmark of the public site and studio.")
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="its database: bench_load")
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--revisions-per-post", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="keep the data if it is seeded")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per run of one URL")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved runs per page")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
+    parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--only", default="", help="measure only pages whose name has this")
+    parser.add_argument(
+        "--wagtail-python", default="", help="a Python with Wagtail installed (a separate venv)"
+    )
+    return parser.parse_args()
+
+
+def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> float | None:
+    """Migrate, and seed unless --reuse finds the data; the seconds seeding took (None: reused)."""
+    url = args.database_url
+    if loadserver.database_name(url) != "bench_load":
+        raise SystemExit("The load benchmark uses only the database named bench_load.")
+    manage = [sys.executable, "manage.py"]
+    if args.reuse and loadserver.seeded_posts(url) == args.posts:
+        print(f"Reusing the {args.posts:,} posts seeded in bench_load.", flush=True)
+        loadserver.run([*manage, "migrate", "--noinput", "-v0"], env)
+        return None
+    loadserver.recreate_database(url, drop=True)
+    loadserver.run([*manage, "migrate", "--noinput", "-v0"], env)
+    began = time.monotonic()
+    loadserver.run(
+        [
+            *manage,
+            "seed_load",
+            f"--posts={args.posts}",
+            f"--revisions-per-post={args.revisions_per_post}",
+            f"--reposts={args.posts * 3 // 10}",
+        ],
+        env,
+    )
+    return time.monotonic() - began
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[list[Row], Row]:
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from benchmarks import loadpages
+    from benchmarks.loadsite.services_path import EDITOR_USERNAME
+
+    pages = [page for page in loadpages.pages() if args.only in page.name]
+    password = secrets.token_urlsafe(24)
+    loadpages.set_editor_password(password)
+    typical = loadpages.typical_post()
+    typical_html = typical.expect_published_revision()
+    print("Counting SQL queries in-process...", flush=True)
+    queries = {page.name: loadpages.count_queries(page) for page in pages}
+    connections.close_all()
+
+    with ExitStack() as stack:
+        site = stack.enter_context(
+            loadserver.gunicorn(
+                "site",
+                python=sys.executable,
+                app="harmreduction.wsgi:application",
+                env=env,
+                workers=args.workers,
+                timeout=args.timeout,
+                logs=work,
+            )
+        )
+        wagtail = wagtail_compare.start(
+            stack, args, work, title=typical_html.title, html=typical_html.rendered_html
+        )
+        bare_path = f"/_bench/bare/{typical.pk}/"
+        site.wait_ready(bare_path)
+        signed_in = loadserver.sign_in(site.port, EDITOR_USERNAME, password)
+        _, post_body, _ = loadgen.fetch(site.port, loadgen.Request(typical.get_public_url()))
+        bare_request = loadgen.Request(f"{bare_path}?size={len(post_body)}")
+        loader = loadgen.make_loader(args.loader, site.port, args.connections, args.timeout)
+        print(f"Load generator: {loader.name}; {args.rounds} rounds of {args.seconds:g} s per URL.")
+        rows = []
+        for page in pages:
+            request = loadgen.Request(
+                page.path, page.method, page.body, signed_in if page.studio else {}
+            )
+            rows.append(
+                _measure_page(args, page, request, bare_request, loader, site.port, wagtail)
+            )
+            row, counted = rows[-1], queries[page.name]
+            row.queries = (
+                str(counted.warm)
+                if counted.warm == counted.cold
+                else f"{counted.cold}/{counted.warm}"
+            )
+            print(f"  {row.name}: {row.rps:,.1f} req/s, {row.ratio:.2f}x bare", flush=True)
+        _, bare_body, _ = loadgen.fetch(site.port, bare_request)
+        bare = Row(
+            "bare view (1 query)",
+            runs=[r for row in rows for r in row.bare],
+            queries="1",
+            size=len(bare_body),
+            status=200,
+        )
+        bare.bare = bare.runs
+        if wagtail is not None:
+            rows.append(wagtail.row)
+    return rows, bare
+
+
+def _measure_page(
+    args: argparse.Namespace,
+    page: object,
+    request: loadgen.Request,
+    bare_request: loadgen.Request,
+    loader: loadgen.WrkLoader | loadgen.PythonLoader,
+    port: int,
+    wagtail: wagtail_compare.Wagtail | None,
+) -> Row:
+    from benchmarks.loadpages import Page
+
+    assert isinstance(page, Page)
+    row = Row(page.name, goal=page.goal)
+    for _ in range(args.workers + 1):  # every worker has compiled its templates
+        row.status, body, _ = loadgen.fetch(port, request, timeout=args.timeout)
+        row.size = len(body)
+    for _ in range(args.rounds):
+        row.bare.append(loader.run(bare_request, args.seconds))
+        row.runs.append(loader.run(request, args.seconds))
+        if page.goal == "post" and wagtail is not None:
+            wagtail.row.runs.append(wagtail.loader.run(wagtail.request, args.seconds))
+            wagtail.row.bare.append(row.bare[-1])
+    return row
+
+
+def main() -> None:
+    args = parse_args()
+    began = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DATABASE_URL": args.database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "BENCH_STATIC_ROOT": str(work / "static"),
+        "GNUPG_HOME": str(work / "gnupg"),
+        "MEDIA_ROOT": str(work / "media"),
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        seeded_in = prepare_database(args, env)
+        loadserver.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+        os.environ.update(env)
+        measured = time.monotonic()
+        rows, bare = measure(args, env, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    done = time.monotonic()
+    print()
+    print(table(rows, bare))
+    print()
+    print(goals(rows, next((row for row in rows if row.name.startswith("Wagtail")), None)))
+    seeding = "reused" if seeded_in is None else f"{seeded_in:.0f} s"
+    print(
+        f"\nSeeding: {seeding}; measuring: {done - measured:.0f} s; total {done - began:.0f} s. "
+        f"gunicorn {args.workers} sync workers, {args.connections} connections, "
+        f"{args.rounds} x {args.seconds:g} s per URL."
+    )
+
+
+if __name__ == "__main__":
+    main()
