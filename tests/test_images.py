@@ -11,6 +11,7 @@ from django.test import override_settings
 from PIL import Image, PngImagePlugin
 
 from content.images import ImageRejected, store_image
+from tests.image_mutations import png_without_pixels, valid_images
 from tests.support import GPS_IFD, jpeg_with_metadata
 
 
@@ -69,8 +70,35 @@ def test_a_file_that_is_not_an_image_is_refused() -> None:
 
 
 def test_a_truncated_image_is_refused() -> None:
-    with pytest.raises(ImageRejected, match="not an image"):
+    with pytest.raises(ImageRejected, match="not a complete JPEG image"):
         store_image(upload(jpeg_with_metadata()[:200]))
+
+
+def test_a_png_with_a_header_and_no_image_data_is_refused_not_a_server_error() -> None:
+    """The reviewer's file: IHDR then IEND. Pillow's verify() raised IndexError (HTTP 500)."""
+    with pytest.raises(ImageRejected, match="not a complete PNG image: it could not be decoded"):
+        store_image(upload(png_without_pixels(900, 900), "empty.png", "image/png"))
+
+
+@override_settings(CONTENT_MAX_IMAGE_PIXELS=40_000_000)
+def test_a_png_header_claiming_7000_by_7000_is_refused_on_its_pixels() -> None:
+    with pytest.raises(ImageRejected, match="49,000,000 pixels; the limit is 40,000,000"):
+        store_image(upload(png_without_pixels(7000, 7000), "huge.png", "image/png"))
+
+
+def test_an_image_with_damaged_exif_is_refused_because_its_orientation_is_unknown() -> None:
+    webp = valid_images()["webp-lossy"]
+    assert webp.count(b"MM\x00*") == 1  # the start of its EXIF block
+    with pytest.raises(ImageRejected, match="WebP image's EXIF metadata is damaged"):
+        store_image(upload(webp.replace(b"MM\x00*", b"XX\x00*"), "a.webp", "image/webp"))
+
+
+def test_a_phone_photo_with_a_depth_map_is_stored_as_a_jpeg_of_the_photo() -> None:
+    """Phones append a second picture (MPO); Pillow calls that format MPO, but it is a JPEG."""
+    stored = store_image(upload(valid_images()["jpeg-mpo"]))
+    image, _ = reopen(stored.name)
+    assert image.format == "JPEG" and (stored.width, stored.height) == (24, 16)
+    assert stored.name.endswith(".jpg") and not getattr(image, "is_animated", False)
 
 
 def test_a_gif_is_refused_with_the_accepted_types_named() -> None:
