@@ -12,6 +12,7 @@ from markdownx.widgets import MarkdownxWidget
 
 from content import addresses, markdown
 from content.actors import Person
+from content.forms.utf8 import ValidUtf8Form
 from content.models import Language, OldAddress, Post, PostKind, address_taken
 from content.revision_schema import FORM_FIELD_NAMES
 from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source, public_note_blocker
@@ -44,8 +45,11 @@ class TagListField(forms.CharField):
             )
 
 
-class RevisionForm(forms.Form):
-    """The content of a revision plus the revision the author started from."""
+class RevisionForm(ValidUtf8Form):
+    """The content of a revision plus the revision the author started from.
+
+    Like every form with text for a post, it refuses U+FFFD, what invalid UTF-8 decodes to.
+    """
 
     title = forms.CharField(max_length=200)
     summary = forms.CharField(
@@ -198,7 +202,7 @@ class PostEditForm(RevisionForm):
         return data
 
 
-class SourceForm(forms.Form):
+class SourceForm(ValidUtf8Form):
     title = forms.CharField(max_length=300, required=False)
     url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="URL")
     consulted = forms.DateField(
@@ -210,7 +214,9 @@ class SourceForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if (data.get("url") or data.get("consulted")) and not data.get("title"):
+        # A title refused for its characters has already been given a message.
+        untitled = not data.get("title") and "title" not in self.errors
+        if (data.get("url") or data.get("consulted")) and untitled:
             self.add_error("title", "Give this source a title (e.g. the publisher and document).")
         consulted = data.get("consulted")
         if consulted and consulted > timezone.localdate() + datetime.timedelta(days=1):
