@@ -6,11 +6,16 @@ says. The parser is CommonMark with tables and strikethrough; raw HTML is switch
 only markup in the output is markup this module writes. bleach then runs over the HTML as a
 second wall: it lives behind `sanitize()` alone, so replacing it (nh3 is its successor) touches
 one function.
+
+bleach is most of the cost (about 1 ms per KB of Markdown, two thirds of `render_html`; see
+benchmarks/bench_markdown.py), so rendered blocks that come back, as they do in the live preview
+while an author edits one paragraph, are not sanitized again (`_BlockMemo`).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 
@@ -104,16 +109,42 @@ def parse(text: str) -> list[Token]:
 def _depth(tokens: Sequence[Token], base: int = 0) -> int:
     deepest = base
     for token in tokens:
-        deepest = max(deepest, base + token.level)
+        level = base + token.level
+        if level > deepest:
+            deepest = level
         if token.children:
-            deepest = max(deepest, _depth(token.children, base + token.level))
+            deepest = max(deepest, _depth(token.children, level))
     return deepest
 
 
 def tokens_to_html(tokens: Sequence[Token]) -> str:
     """Render tokens from `parse()` to sanitized HTML."""
     md = _parser()
-    return sanitize(md.renderer.render(list(tokens), md.options, {}))
+    blocks = [md.renderer.render(block, md.options, {}) for block in _top_level_blocks(tokens)]
+    return _BLOCKS.clean_blocks(blocks)
+
+
+def _top_level_blocks(tokens: Sequence[Token]) -> list[list[Token]]:
+    """The tokens cut after each top-level block; one piece if they do not nest properly.
+
+    Each piece renders to balanced markup, which is what lets the pieces be sanitized apart.
+    """
+    blocks: list[list[Token]] = []
+    current: list[Token] = []
+    depth = 0
+    for token in tokens:
+        current.append(token)
+        depth += token.nesting
+        if depth < 0:
+            return [list(tokens)]
+        if depth == 0 and token.block:
+            blocks.append(current)
+            current = []
+    if depth:
+        return [list(tokens)]
+    if current:
+        blocks.append(current)
+    return blocks
 
 
 def render_html(text: str) -> str:
@@ -212,3 +243,89 @@ def _cleaner() -> bleach.Cleaner:
 def sanitize(html: str) -> str:
     """Strip everything that is not on the allowlist. The only place bleach is called."""
     return _cleaner().clean(html)
+
+
+class _BlockMemo:
+    """Sanitized HTML of rendered top-level blocks that come back.
+
+    The live preview renders the whole text after each pause in typing, a save renders it again
+    and exports render it block by block, while an author changes one block at a time. On first
+    sight one bleach call over the whole document is cheaper than one call per block (per block
+    costs 10-25% more, benchmarks/bench_markdown.py), so a block is sanitized on its own, and
+    kept, only the second time it is seen; blocks seen for the first time go through bleach
+    together, one call per run of them. The third time a block costs a dictionary lookup.
+
+    Sanitizing balanced blocks apart gives exactly the HTML of sanitizing them together; the
+    golden outputs in tests/test_markdown_golden.py hold every path to what revisions store.
+    Entries are keyed by the exact HTML, so a kept value is bleach's output for that very input.
+    Least recently used entries go first once `budget` characters are held (a few MB).
+    """
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        # A block longer than this is never kept: it would push out everything else.
+        self._largest = budget // 16
+        self._held = 0
+        # block HTML -> its sanitized HTML, or None once seen but not yet sanitized on its own
+        self._entries: OrderedDict[str, str | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._held = 0
+
+    def clean_blocks(self, blocks: Sequence[str]) -> str:
+        seen, kept = self._recall(blocks)
+        pieces: list[str] = []
+        new: list[str] = []
+        done: dict[str, str] = {}  # sanitized alone during this call, for blocks repeated in it
+        for block, was_seen, clean in zip(blocks, seen, kept, strict=True):
+            if not was_seen:
+                new.append(block)
+                continue
+            if new:
+                pieces.append(sanitize("".join(new)))
+                new = []
+            if clean is None:
+                clean = done[block] if block in done else sanitize(block)
+                done[block] = clean
+                self._keep(block, clean)
+            pieces.append(clean)
+        if new:
+            pieces.append(sanitize("".join(new)))
+        return "".join(pieces)
+
+    def _recall(self, blocks: Sequence[str]) -> tuple[list[bool], list[str | None]]:
+        # One look at the memo for the whole text, so that a block repeated within a text seen
+        # for the first time (a rule, a warning said twice) does not split its bleach call.
+        seen: list[bool] = []
+        kept: list[str | None] = []
+        with self._lock:
+            for block in blocks:
+                found = block in self._entries
+                seen.append(found)
+                kept.append(self._entries[block] if found else None)
+                if found:
+                    self._entries.move_to_end(block)
+            for block, found in zip(blocks, seen, strict=True):
+                if not found and len(block) <= self._largest and block not in self._entries:
+                    self._entries[block] = None
+                    self._held += len(block)
+            self._evict()
+        return seen, kept
+
+    def _keep(self, block: str, clean: str) -> None:
+        with self._lock:
+            if block in self._entries and self._entries[block] is None:
+                self._entries[block] = clean
+                self._held += len(clean)
+                self._evict()
+
+    def _evict(self) -> None:
+        while self._held > self._budget:
+            block, clean = self._entries.popitem(last=False)
+            self._held -= len(block) + len(clean or "")
+
+
+_BLOCKS = _BlockMemo(budget=2_000_000)

@@ -258,6 +258,21 @@ def test_sanitize_matches_the_stored_output(case: dict[str, Any]) -> None:
     assert markdown.sanitize(case["html_in"]) == case["html"]
 
 
+def test_every_path_through_the_memo_of_clean_blocks_gives_the_stored_output() -> None:
+    # content.markdown sanitizes text seen for the first time in one call, blocks seen again on
+    # their own, and serves blocks seen three times from memory: all three must match.
+    markdown._BLOCKS.clear()
+    cases = _cases("render_html") + [
+        {"markdown": case["markdown"], "html": "".join(case["html"])} for case in _cases("blocks")
+    ]
+    for sight in ("first", "second", "third"):
+        wrong = [c["markdown"] for c in cases if markdown.render_html(c["markdown"]) != c["html"]]
+        assert wrong == [], sight
+        wrong = [c["markdown"] for c in _cases("blocks") if _blocks(c["markdown"]) != c["html"]]
+        assert wrong == [], sight
+    markdown._BLOCKS.clear()
+
+
 def test_the_golden_file_is_there_and_covers_the_corpus() -> None:
     data = _load()
     assert len(data["render_html"]) >= 500
