@@ -7,9 +7,11 @@ The defaults are for development; production must set DEBUG=0 and a real SECRET_
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -57,18 +59,25 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "content",  # before markdownx: our markdownx/widget.html replaces its own
     "markdownx",
+    "axes",  # the login throttle (harmreduction/accounts.py)
+    "harmreduction",  # connects the session's idle clock to logins (harmreduction/apps.py)
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every response: no-store on private pages, no HSTS on onion ones.
+    "harmreduction.middleware.PrivatePagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "harmreduction.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "harmreduction.urls"
@@ -117,6 +126,52 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "content:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Signing in (harmreduction/accounts.py). django-axes' backend comes first: it refuses a
+# locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "harmreduction.accounts.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# LOGIN_FAILURE_LIMIT failed logins for one account, or from one address, within
+# LOGIN_LOCKOUT_MINUTES of each other lock that account or address for LOGIN_LOCKOUT_MINUTES
+# after the last of them, the right password included (0: until an editor unlocks it).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+# The header the reverse proxy sets to the client's address (X-Real-IP, or X-Forwarded-For
+# whose last entry is read); empty: REMOTE_ADDR. Behind a proxy, without it every client has
+# the proxy's address and the per-address limit becomes one limit for everybody.
+LOGIN_CLIENT_IP_HEADER = os.environ.get("LOGIN_CLIENT_IP_HEADER", "").strip()
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # counts shared by all workers
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = (
+    datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
+)
+# Either one locks: per account (guessing one password from many addresses) and per address
+# (trying many accounts from one).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A refused login during the lock is not counted, so the lock ends when the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: it would wipe those of every account tried from the
+# same address, so anyone with an account could reset the count between guesses.
+AXES_RESET_ON_SUCCESS = False
+# No record of successful logins: the team's addresses are not kept.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "harmreduction.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "harmreduction.accounts.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Password reset by e-mail (/accounts/password_reset/): the link in the mail is on
+# STUDIO_BASE_URL and works once, for an hour; one mail per account every
+# PASSWORD_RESET_MAIL_MINUTES at most.
+PASSWORD_RESET_TIMEOUT = 3600
+PASSWORD_RESET_MAIL_MINUTES = int(os.environ.get("PASSWORD_RESET_MAIL_MINUTES", "15"))
+
+# A session ends after SESSION_IDLE_MINUTES without a studio request; each studio request
+# pushes the end back (harmreduction/middleware.py; not SESSION_SAVE_EVERY_REQUEST, which would
+# write the session on every request, public pages of a signed-in team member included).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "Europe/Brussels"
@@ -179,6 +234,24 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS. Behind a reverse proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the header it sets
+# to "https" (X-Forwarded-Proto); the proxy must overwrite what a client sent in it. The onion
+# service is plain HTTP with Tor's end-to-end encryption: its proxy sets the same header, so it
+# is not redirected to https:// (which it does not have) and gets no HSTS (the private-pages
+# middleware removes it on .onion hosts).
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Monitors and the proxy may ask for the health check over plain HTTP on the local network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# Opt-in: every subdomain would have to serve HTTPS, and leaving the browsers' preload list
+# takes months.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# check --deploy warns whenever those two are off; they are off by decision (above).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # Content limits, shown to authors in form errors and documented in the README.
 CONTENT_MAX_BODY_CHARS = int(os.environ.get("CONTENT_MAX_BODY_CHARS", "100000"))
@@ -231,6 +304,11 @@ GNUPG_PASSPHRASE = os.environ.get("GNUPG_PASSPHRASE", "")
 # be set ("" leaves it out).
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", STUDIO_BASE_URL).rstrip("/")
 PUBLIC_ONION_URL = os.environ.get("PUBLIC_ONION_URL", "").rstrip("/")
+if PUBLIC_ONION_URL:
+    # The onion proxy marks requests as secure (see SECURE_PROXY_SSL_HEADER), so Django expects
+    # an https:// origin; Tor Browser sends http://<onion>. It is our own address.
+    _onion = urlsplit(PUBLIC_ONION_URL)
+    CSRF_TRUSTED_ORIGINS.append(f"{_onion.scheme}://{_onion.netloc}")
 # Further official addresses (mirrors) for the signed /mirrors.txt, comma-separated full URLs;
 # empty by default: the list then names the two addresses above.
 PUBLIC_MIRRORS = [url.rstrip("/") for url in env_list("PUBLIC_MIRRORS", "")]

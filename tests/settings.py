@@ -16,6 +16,9 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="harmreduction-test-static-"))
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client speaks plain HTTP; with DEBUG off (pytest without `make`) it would be sent to
+# https:// on every request. tests/test_accounts.py runs check --deploy on the real settings.
+SECURE_SSL_REDIRECT = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking.

@@ -1,0 +1,17 @@
+"""The project as an app, so that it can connect its signal receivers once, at start."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+
+
+class HarmreductionConfig(AppConfig):
+    name = "harmreduction"
+    verbose_name = "Harm reduction"
+
+    def ready(self) -> None:
+        from harmreduction.middleware import stamp_session
+
+        # A session's idle time starts at login (harmreduction/middleware.py).
+        user_logged_in.connect(stamp_session, dispatch_uid="harmreduction.stamp_session")
