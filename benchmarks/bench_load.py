@@ -191,6 +191,9 @@ def main() -> None:
         "GNUPG_HOME": str(work / "gnupg"),
         "MEDIA_ROOT": str(work / "media"),
         "LOG_LEVEL": "WARNING",
+        # gunicorn stands behind a TLS-terminating proxy in production; the loaders send the
+        # header such a proxy sets (loadgen._headers), so no request is redirected to https.
+        "SECURE_PROXY_SSL_HEADER": os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),
     }
     try:
         seeded_in = prepare_database(args, env)

@@ -48,7 +48,7 @@ def fetch(port: int, request: Request, timeout: float = 300.0) -> tuple[int, byt
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         conn.request(
-            request.method, request.path, body=request.body or None, headers=_headers(request)
+            request.method, request.path, body=request.body or None, headers=_headers(request, port)
         )
         response = conn.getresponse()
         return response.status, response.read(), response.msg.get_all("Set-Cookie") or []
@@ -56,10 +56,14 @@ def fetch(port: int, request: Request, timeout: float = 300.0) -> tuple[int, byt
         conn.close()
 
 
-def _headers(request: Request) -> dict[str, str]:
-    headers = {"Host": f"{HOST}", **request.headers}
+def _headers(request: Request, port: int) -> dict[str, str]:
+    """As a TLS-terminating reverse proxy forwards a browser's request (production: gunicorn
+    behind a proxy that sets X-Forwarded-Proto; bench_load.py sets SECURE_PROXY_SSL_HEADER)."""
+    headers = {"Host": f"{HOST}:{port}", "X-Forwarded-Proto": "https", **request.headers}
     if request.method == "POST":
         headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Origin"] = f"https://{HOST}:{port}"  # what a browser sends with a form
+        headers["Referer"] = f"https://{HOST}:{port}{request.path}"
     return headers
 
 
@@ -139,7 +143,7 @@ class WrkLoader:
             f"--timeout={round(self.timeout)}s",
             "--latency",
         ]
-        for name, value in _headers(request).items():
+        for name, value in _headers(request, self.port).items():
             command += ["-H", f"{name}: {value}"]
         if request.method == "POST":
             command += ["-s", str(self._post_script(request))]

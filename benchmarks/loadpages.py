@@ -85,9 +85,11 @@ def pages() -> list[Page]:
         Page("studio dashboard (all)", "/studio/?show=all", studio=True),
         Page("studio dashboard (all) p2", "/studio/?show=all&page=2", studio=True),
         Page("review queue", "/studio/reviews/", studio=True),
+        Page("review queue (overdue)", "/studio/reviews/?show=overdue", studio=True),
         Page("outdated reposts", "/studio/reposts/outdated/", studio=True),
         Page("notifications", "/studio/notifications/", studio=True),
         Page("audit log", "/studio/audit/", studio=True),
+        Page("audit log (published)", "/studio/audit/?action=published", studio=True),
         Page(f"history ({history_count} revisions)", f"/studio/posts/{history.pk}/history/", True),
         Page(
             f"timeline ({history_count} revisions)", f"/studio/posts/{history.pk}/timeline/", True
@@ -134,9 +136,9 @@ def count_queries(page: Page) -> Queries:
     for _ in range(2):
         with CaptureQueriesContext(connection) as captured:
             if page.method == "POST":
-                response = client.post(page.path, dict(page.form))
+                response = client.post(page.path, dict(page.form), secure=True)
             else:
-                response = client.get(page.path)
+                response = client.get(page.path, secure=True)
         counts.append(len(captured.captured_queries))
     return Queries(
         cold=counts[0], warm=counts[1], status=response.status_code, size=len(response.content)

@@ -104,7 +104,7 @@ class Server:
     log: Path
 
     def wait_ready(self, path: str, seconds: float = 90) -> None:
-        deadline = time.monotonic() + seconds
+        deadline, status = time.monotonic() + seconds, 0
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"{self.name} stopped:\n{self.log.read_text()}")
@@ -113,7 +113,10 @@ class Server:
                 if status == 200:
                     return
             time.sleep(0.3)
-        raise SystemExit(f"{self.name} did not answer 200 on {path} within {seconds:.0f} s")
+        raise SystemExit(
+            f"{self.name} did not answer 200 on {path} within {seconds:.0f} s (last: HTTP "
+            f"{status}); its log:\n{self.log.read_text()[-3000:]}"
+        )
 
 
 @contextlib.contextmanager
