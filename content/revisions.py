@@ -1,4 +1,4 @@
-"""Writing revisions, the only way content changes: save, create, restore, compare.
+"""Writing revisions, the only way content changes: save, create, restore (compare: diffs.py).
 
 `save_revision()` is the single writer of Revision rows. It locks the post, refuses an edit based
 on an out-of-date revision (no lost update), writes nothing when nothing changed, renders the body
@@ -10,19 +10,20 @@ fields); the names callers know are re-exported here.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from content import markdown, workflow
 from content.actors import Person, signed_in
+
+# Diffs live in content.diffs; views and tests know them by these names (re-exported).
+from content.diffs import FieldDiff as FieldDiff
+from content.diffs import compare as compare
+from content.diffs import word_diff as word_diff
 from content.models import (
     AuditEvent,
     Language,
@@ -315,54 +316,3 @@ def public_note_blocker(post: Post, content: RevisionContent) -> str:
         return ""
     what = public_note_reason(RevisionContent.of(published), content, kind=post.kind)
     return ERROR_PUBLIC_NOTE_REQUIRED.format(what=what, number=published.number) if what else ""
-
-
-# --- Comparing revisions ---------------------------------------------------------------------
-
-_WORDS = re.compile(r"\s+|[^\s]+")
-
-
-@dataclass(frozen=True)
-class FieldDiff:
-    label: str
-    html: SafeString
-    changed: bool
-
-
-def word_diff(old: str, new: str) -> SafeString:
-    """A word-level diff as escaped HTML with <del> and <ins> around what changed.
-
-    Changes separated only by white space are merged into one <del>/<ins> pair, so a rewritten
-    phrase reads as a phrase rather than alternating single words.
-    """
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
-    out: list[str] = []
-    removed: list[str] = []
-    added: list[str] = []
-
-    def flush() -> None:
-        if removed:
-            out.append(f"<del>{escape(''.join(removed))}</del>")
-        if added:
-            out.append(f"<ins>{escape(''.join(added))}</ins>")
-        removed.clear()
-        added.clear()
-
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        same = "".join(a[i1:i2])
-        between_changes = 0 < index < len(opcodes) - 1 and (removed or added)
-        if op == "equal" and not (between_changes and not same.strip()):
-            flush()
-            out.append(escape(same))
-            continue
-        removed.extend(a[i1:i2])
-        added.extend(b[j1:j2])
-    flush()
-    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
-
-
-def compare(old: RevisionContent | None, new: RevisionContent) -> list[FieldDiff]:
-    """Field-by-field word diffs of two revisions' content (old None: everything is new)."""
-    old = old or RevisionContent(title="", body="")
-    return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in diff_rows(old, new)]
