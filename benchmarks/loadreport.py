@@ -25,15 +25,13 @@ class Row:
 
     @property
     def rps(self) -> float:
-        return statistics.fmean(r.rps for r in self.runs) if self.runs else 0.0
-
-    @property
-    def bare_rps(self) -> float:
-        return statistics.fmean(r.rps for r in self.bare) if self.bare else 0.0
+        """The median over the rounds (other work on the machine comes and goes)."""
+        return statistics.median(r.rps for r in self.runs) if self.runs else 0.0
 
     @property
     def ratio(self) -> float:
-        return self.rps / self.bare_rps if self.bare_rps else math.nan
+        """The median of each round's ratio to the bare run right before it."""
+        return paired_ratio(self.runs, self.bare)
 
     @property
     def notes(self) -> str:
@@ -48,11 +46,18 @@ class Row:
         return ", ".join(notes)
 
 
+def paired_ratio(runs: list[Result], baseline: list[Result]) -> float:
+    """Median over rounds of runs[i] req/s / baseline[i] req/s: each run is compared with the
+    run next to it in time, so noise that lasts a few seconds hits both sides."""
+    ratios = [a.rps / b.rps for a, b in zip(runs, baseline, strict=False) if b.rps]
+    return statistics.median(ratios) if ratios else math.nan
+
+
 def _ms(values: list[float]) -> str:
     finite = [v for v in values if not math.isnan(v)]
     if not finite:
         return "-"
-    value = statistics.fmean(finite)
+    value = statistics.median(finite)
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
@@ -85,7 +90,7 @@ def table(rows: list[Row], bare: Row) -> str:
 
 
 def goals(rows: list[Row], wagtail: Row | None) -> str:
-    out = ["Goals (req/s against the bare view measured in the same rounds):"]
+    out = ["Goals (median over rounds of req/s against the run beside it):"]
     for row in rows:
         if row.goal in GOALS:
             want = GOALS[row.goal]
@@ -98,7 +103,7 @@ def goals(rows: list[Row], wagtail: Row | None) -> str:
         elif not wagtail.rps:
             out.append("  post page against Wagtail: no Wagtail request finished")
         else:
-            times = post.rps / wagtail.rps
+            times = paired_ratio(post.runs, wagtail.runs)
             verdict = "met" if times >= WAGTAIL_GOAL else "NOT met"
             out.append(
                 f"  post page: {times:.1f}x the Wagtail page's req/s "
