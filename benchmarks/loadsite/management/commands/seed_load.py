@@ -4,7 +4,8 @@ A sample of posts is written through the project's own services (create_post, sa
 the workflow via content.states, the repost register), with the post whose two ~95 KB revisions
 the compare page is measured on; the rest is written in bulk (benchmarks.loadsite.bulk_path),
 and a sample of the bulk rows is then checked against what the services compute and write for
-the same content. A difference stops the command with an error: that check runs every time.
+the same content, and the whole audit hash chain is verified. A difference stops the command
+with an error: these checks run every time.
 
     DJANGO_SETTINGS_MODULE=benchmarks.settings python manage.py seed_load --posts 10000
 """
@@ -21,6 +22,7 @@ from tqdm import tqdm
 
 from benchmarks.loadsite import bulk_path, services_path
 from benchmarks.loadsite.history import LONG_HISTORY_SLUG, TYPICAL_SLUG
+from content.audit_chain import verify_chain
 from content.models import AuditEvent, Notification, Post, Repost, Review, ReviewPolicy, Revision
 
 
@@ -96,6 +98,12 @@ class Command(BaseCommand):
             f"Checked {checked} bulk revisions: content hash and stored HTML equal what the "
             f"services compute ({options['check_services']} also rewritten by create_post())."
         )
+        # The bulk audit events join the hash chain as the services' do (the queryset's
+        # bulk_create links them): the whole chain must verify as `manage.py verify_audit` does.
+        chain = verify_chain()
+        if not chain.intact:
+            raise CommandError(f"{chain.summary()}. The bulk path broke the audit chain.")
+        self.stdout.write(chain.summary() + ".")
 
     def _analyze(self) -> None:
         if connection.vendor == "postgresql":
