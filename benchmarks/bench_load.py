@@ -121,7 +121,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[
         signed_in = loadserver.sign_in(site.port, EDITOR_USERNAME, password)
         _, post_body, _ = loadgen.fetch(site.port, loadgen.Request(typical.get_public_url()))
         bare_request = loadgen.Request(f"{bare_path}?size={len(post_body)}")
-        loader = loadgen.make_loader(args.loader, site.port, args.connections, args.timeout)
+        loader = loadgen.make_loader(args.loader, site.port, args.connections, args.timeout, work)
         print(f"Load generator: {loader.name}; {args.rounds} rounds of {args.seconds:g} s per URL.")
         rows = []
         for page in pages:
@@ -147,7 +147,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[
             status=200,
         )
         bare.bare = bare.runs
-        if wagtail is not None:
+        if wagtail is not None and wagtail.row.runs:  # measured beside the post page
             rows.append(wagtail.row)
     return rows, bare
 

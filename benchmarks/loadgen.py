@@ -13,7 +13,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -130,9 +129,9 @@ class WrkLoader:
 
     name = "wrk"
 
-    def __init__(self, port: int, connections: int, timeout: float) -> None:
+    def __init__(self, port: int, connections: int, timeout: float, scratch: Path) -> None:
         self.port, self.connections, self.timeout = port, connections, timeout
-        self.scripts = Path(tempfile.mkdtemp(prefix="bench-wrk-"))
+        self.scripts = scratch  # the run's temporary directory, removed when it ends
 
     def run(self, request: Request, seconds: float) -> Result:
         command = [
@@ -165,9 +164,6 @@ class WrkLoader:
         )
         return script
 
-    def close(self) -> None:
-        shutil.rmtree(self.scripts, ignore_errors=True)
-
 
 def parse_wrk(out: str) -> Result:
     latency = {
@@ -192,8 +188,11 @@ def parse_wrk(out: str) -> Result:
     )
 
 
-def make_loader(kind: str, port: int, connections: int, timeout: float) -> WrkLoader | PythonLoader:
-    """`kind` is "wrk", "python" or "auto" (wrk when it is on the PATH)."""
+def make_loader(
+    kind: str, port: int, connections: int, timeout: float, scratch: Path
+) -> WrkLoader | PythonLoader:
+    """`kind` is "wrk", "python" or "auto" (wrk when it is on the PATH); wrk's POST scripts are
+    written into `scratch`."""
     if kind == "wrk" or (kind == "auto" and shutil.which("wrk")):
-        return WrkLoader(port, connections, timeout)
+        return WrkLoader(port, connections, timeout, scratch)
     return PythonLoader(port, connections, timeout)

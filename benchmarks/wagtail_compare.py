@@ -91,7 +91,7 @@ def start(
     status, body, _ = loadgen.fetch(server.port, request)
     row = Row(f"Wagtail {version} page, same body", status=status, size=len(body), goal="wagtail")
     row.queries = _queries(python, env)
-    loader = loadgen.make_loader(args.loader, server.port, args.connections, args.timeout)
+    loader = loadgen.make_loader(args.loader, server.port, args.connections, args.timeout, work)
     return Wagtail(row=row, loader=loader, request=request)
 
 
