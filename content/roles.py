@@ -66,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.change_allowednumber",
         "content.delete_allowednumber",
         "content.view_allowednumber",
+        # sign-in throttle (django-axes): see who is locked out and unlock them in the admin
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     },
 }
 

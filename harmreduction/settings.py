@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before content: its permissions must exist when content's roles are granted after migrate.
+    "axes",  # the login throttle (harmreduction/accounts.py)
     "content",  # before markdownx: our markdownx/widget.html replaces its own
     "markdownx",
-    "axes",  # the login throttle (harmreduction/accounts.py)
     "harmreduction",  # connects the session's idle clock to logins (harmreduction/apps.py)
 ]
 

@@ -20,7 +20,7 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import call_command
 from django.db.models import F
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
@@ -128,6 +128,19 @@ def test_an_admin_unlocks_by_deleting_the_attempts_in_the_admin(
     for attempt in AccessAttempt.objects.filter(username="author"):
         url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
         assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert logged_in(log_in(client, "author", PASSWORD))
+
+
+def test_an_editor_unlocks_an_account_in_the_admin(client: Any, editor: Any, author: Any) -> None:
+    fail(client, "author", limit())
+    assert log_in(client, "author", PASSWORD).status_code == 429
+    editor_client = Client()
+    editor_client.force_login(editor)
+    attempts = editor_client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert attempts.status_code == 200 and "author" in attempts.content.decode()
+    for attempt in AccessAttempt.objects.filter(username="author"):
+        url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+        assert editor_client.post(url, {"post": "yes"}).status_code == 302
     assert logged_in(log_in(client, "author", PASSWORD))
 
 
