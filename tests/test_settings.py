@@ -44,3 +44,23 @@ def test_development_mode_works_without_any_environment() -> None:
 def test_database_url_selects_postgresql() -> None:
     result = load_settings(DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/db")
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def test_page_sizes_and_the_cache_size_come_from_the_environment() -> None:
+    code = (
+        "import harmreduction.settings as s; "
+        "print(s.PUBLIC_PAGE_SIZE, s.STUDIO_PAGE_SIZE, "
+        "s.CACHES['default']['OPTIONS']['MAX_ENTRIES'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.endswith(("PAGE_SIZE", "MAX_ENTRIES"))}
+    run = {"cwd": ROOT, "capture_output": True, "text": True, "check": True}
+    defaults = subprocess.run([sys.executable, "-c", code], env=clean | {"DEBUG": "1"}, **run)
+    assert defaults.stdout.split() == ["30", "50", "2000"]
+    chosen = clean | {
+        "DEBUG": "1",
+        "PUBLIC_PAGE_SIZE": "12",
+        "STUDIO_PAGE_SIZE": "25",
+        "CACHE_MAX_ENTRIES": "500",
+    }
+    configured = subprocess.run([sys.executable, "-c", code], env=chosen, **run)
+    assert configured.stdout.split() == ["12", "25", "500"]

@@ -291,3 +291,11 @@ def test_the_studio_still_shows_the_unread_badge(client, author, reviewer, post)
     client.force_login(reviewer)
     page = client.get(reverse("content:dashboard")).content.decode()
     assert re.search(r'Notifications <span class="badge">1</span>', page)
+
+
+def test_a_deployment_that_changes_the_templates_gets_new_keys(client, live, monkeypatch):
+    from content import public_cache
+
+    before = client.get(live.get_public_url())["ETag"]
+    monkeypatch.setattr(public_cache, "RELEASE", "a-new-release")
+    assert client.get(live.get_public_url())["ETag"] != before
