@@ -4,9 +4,11 @@ A published revision never changes and its HTML is stored, so a public page is a
 the posts' pointers and states (`PublicVersion`, one number that every public change raises in
 its own transaction), the day (review dates fall due), the language and this code (`RELEASE`).
 Those make the key; nothing expires by time, and publishing or withdrawing anything changes the
-key at once. A page is only ever stored after it rendered with 200, so an error, a 404 or a 410
-is never served from the cache, and a page is never cached under a key that says more than it
-saw: the version is read before the page renders.
+key at once. A cached page costs one small query (the version) and no other: the key is known
+before the post is looked up. A page is only ever stored after it rendered with 200, so an
+error, a 404, a redirect or a 410 is never served from the cache, and a page is never cached
+under a key that says more than it saw: the version is read before the page renders, so a
+page rendered from newer data may sit under an older key, never the reverse.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.cache import cache
@@ -52,27 +55,30 @@ def page_key(name: str, version: PublicVersion, *parts: object) -> str:
     return "public:" + ":".join(fields)
 
 
-def serve(
-    request: HttpRequest,
-    *,
-    key: str,
-    changed_at: datetime.datetime,
-    render: Callable[[], HttpResponseBase],
-) -> HttpResponseBase:
-    """The page under `key`: 304 when the reader has it, else from the cache, else `render()`
-    (stored only if it answered 200)."""
+@dataclass(frozen=True)
+class Rendered:
+    """A page as rendered, and when what it shows last changed (its Last-Modified)."""
+
+    response: HttpResponseBase
+    changed_at: datetime.datetime
+
+
+def serve(request: HttpRequest, *, key: str, render: Callable[[], Rendered]) -> HttpResponseBase:
+    """The page under `key`: from the cache, else `render()` (stored only if it answered 200);
+    304 when the reader already has it."""
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    last_modified = int(changed_at.timestamp())
+    stored = cache.get(key)
+    if stored is None:
+        rendered = render()
+        response = rendered.response
+        if response.status_code != 200 or not isinstance(response, HttpResponse):
+            return response
+        stored = (response.content, response["Content-Type"], int(rendered.changed_at.timestamp()))
+        cache.set(key, stored, timeout=None)
+    content, content_type, last_modified = stored
     answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if answer is None:
-        stored = cache.get(key)
-        if stored is None:
-            rendered = render()
-            if rendered.status_code != 200 or not isinstance(rendered, HttpResponse):
-                return rendered
-            stored = (rendered.content, rendered["Content-Type"])
-            cache.set(key, stored, timeout=None)
-        answer = HttpResponse(stored[0], content_type=stored[1])
+        answer = HttpResponse(content, content_type=content_type)
     answer.headers["ETag"] = etag
     answer.headers["Last-Modified"] = http_date(last_modified)
     answer.headers["Cache-Control"] = CACHE_CONTROL

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Subquery
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,11 +28,10 @@ from content import addresses
 from content.feeds import LanguageFeed
 from content.models import Language, Post, PostQuerySet, PublicVersion, Review
 from content.pagination import Pages
-from content.public_cache import page_key, serve
+from content.public_cache import Rendered, page_key, serve
 
 ERROR_NO_LANGUAGE = "No posts are published in this language."
 ERROR_NO_PAGE = "There is no such page."
-EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 # What a list of posts shows; the body and its HTML stay in the database.
 LIST_COLUMNS = (
@@ -73,8 +71,10 @@ def index(request: HttpRequest) -> HttpResponseBase:
     return serve(
         request,
         key=page_key("index", version, code, number, today),
-        changed_at=max(version.changed_at, _start_of(today)),
-        render=lambda: _render_index(request, code=code, number=number),
+        render=lambda: Rendered(
+            _render_index(request, code=code, number=number),
+            changed_at=max(version.changed_at, _start_of(today)),
+        ),
     )
 
 
@@ -108,50 +108,35 @@ def feed(request: HttpRequest, lang: str) -> HttpResponseBase:
     return serve(
         request,
         key=page_key("feed", version, lang),
-        changed_at=version.changed_at,
-        render=lambda: LanguageFeed()(request, lang=lang),
+        render=lambda: Rendered(LanguageFeed()(request, lang=lang), changed_at=version.changed_at),
     )
-
-
-def _post_at(lang: str, slug: str) -> tuple[Post, PublicVersion] | None:
-    """The post living at this address and the public version, in one query."""
-    version = PublicVersion.objects.all()
-    post = (
-        Post.objects.select_related("language")
-        .filter(language__code=lang, slug=slug)
-        .annotate(
-            public_version=Subquery(version.values("number")[:1]),
-            public_changed_at=Subquery(version.values("changed_at")[:1]),
-        )
-        .first()
-    )
-    if post is None:
-        return None
-    # A database emptied by a test's flush has no version row: nothing published can be cached.
-    number = getattr(post, "public_version", None) or 0
-    changed_at = getattr(post, "public_changed_at", None) or EPOCH
-    return post, PublicVersion(number=number, changed_at=changed_at)
 
 
 def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponseBase:
-    found = _post_at(lang, slug)
-    if found is None:
-        return _old_address(request, lang=lang, slug=slug)
-    post, version = found
+    version = PublicVersion.current()
+    today = timezone.localdate()  # the review may fall due
+    return serve(
+        request,
+        key=page_key("post", version, lang, slug, today),
+        render=lambda: _post_at(request, lang=lang, slug=slug, version=version),
+    )
+
+
+def _post_at(request: HttpRequest, *, lang: str, slug: str, version: PublicVersion) -> Rendered:
+    """Whatever lives at this address: the post (200), a 410 or 404 for one that is not
+    published, or an old address's redirect or 410."""
+    post = Post.objects.select_related("language").filter(language__code=lang, slug=slug).first()
+    if post is None:
+        return Rendered(_old_address(request, lang=lang, slug=slug), changed_at=version.changed_at)
     status = post.public_status
     if status != HTTPStatus.OK:
         # A reader following an old forum link must learn the text is no longer valid (410).
-        return render(request, "content/public/gone.html", {"post": post}, status=status)
+        gone = render(request, "content/public/gone.html", {"post": post}, status=status)
+        return Rendered(gone, changed_at=version.changed_at)
     changed_at = version.changed_at
-    overdue = post.is_overdue
-    if overdue and post.review_due is not None:
+    if post.is_overdue and post.review_due is not None:
         changed_at = max(changed_at, _start_of(post.review_due + datetime.timedelta(days=1)))
-    return serve(
-        request,
-        key=page_key("post", version, post.pk, post.published_revision_id, overdue),
-        changed_at=changed_at,
-        render=lambda: _render_post(request, post),
-    )
+    return Rendered(_render_post(request, post), changed_at=changed_at)
 
 
 def _old_address(request: HttpRequest, *, lang: str, slug: str) -> HttpResponse:
