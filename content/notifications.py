@@ -1,22 +1,20 @@
 """Telling people about workflow events: an in-app notification and an e-mail.
 
-E-mail goes out only after the transaction commits (a rolled-back action mails nobody), one
-message per recipient so addresses are never shared. A mail failure is logged, never raised:
-the action it reports has already happened.
+The notification rows are written in the action's transaction. Each e-mail is a background
+task (content/tasks.py, one per recipient so addresses are never shared), enqueued only after
+the transaction commits: a rolled-back action mails nobody, and no request waits for the mail
+server. A mail failure fails that task only: the action it reports has already happened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 
@@ -25,10 +23,6 @@ from content.models import Notification, Post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-logger = logging.getLogger(__name__)
-
-SUBJECT_PREFIX = "[Harm reduction] "
 
 _email_muted: ContextVar[bool] = ContextVar("email_muted", default=False)
 
@@ -68,18 +62,12 @@ def notify(
     created = Notification.objects.bulk_create(
         [Notification(recipient=user, post=post, message=message[:500]) for user in unique.values()]
     )
-    addresses = [user.email for user in unique.values() if user.email]
-    if addresses and not _email_muted.get():
-        link = f"{settings.STUDIO_BASE_URL}{post.get_absolute_url()}" if post else ""
-        transaction.on_commit(lambda: _send(addresses, message, link))
+    mailed = [row.pk for row in created if row.recipient.email]
+    if mailed and not _email_muted.get():
+        # Imported here: the tasks import the workflow and exports, which import this module.
+        from content import tasks
+
+        # After the commit: the mail tasks then read committed rows, and a rollback sends none.
+        # (A crash between the commit and the enqueue loses these mails, not the notifications.)
+        transaction.on_commit(lambda: tasks.enqueue_notification_mails(mailed))
     return created
-
-
-def _send(addresses: list[str], message: str, link: str) -> None:
-    subject = SUBJECT_PREFIX + (message if len(message) < 90 else message[:87] + "...")
-    body = f"{message}\n\n{link}\n" if link else f"{message}\n"
-    for address in addresses:
-        try:
-            EmailMessage(subject, body, to=[address]).send()
-        except Exception:  # a mail server problem must not undo the action it reports
-            logger.exception("Could not e-mail %s about a workflow event", address)

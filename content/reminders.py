@@ -1,6 +1,8 @@
 """Re-review reminders: tell reviewers when a published post is past its review date.
 
-Run by the scheduler (manage.py review_overdue --notify), at most once a day per post.
+Sent as a background task (content.tasks.send_overdue_reminders) that manage.py run_scheduler
+enqueues once a day, or at once by hand with manage.py review_overdue --notify; either way at
+most once a day per post.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ def overdue_posts(today: datetime.date | None = None) -> list[Post]:
 
 
 ERROR_REMINDER_PERMISSION = (
-    "Overdue reminders are sent by the scheduler (manage.py review_overdue --notify); "
+    "Overdue reminders are sent by the scheduler (manage.py run_scheduler) or by "
+    "manage.py review_overdue --notify; "
     "re-approve the post or request changes instead."
 )
 
 
 def notify_overdue(*, actor: Actor = SCHEDULER, today: datetime.date | None = None) -> list[Post]:
-    """Tell reviewers about overdue posts, at most once a day per post (safe to run from cron).
+    """Tell reviewers about overdue posts, at most once a day per post (safe to run repeatedly).
     The audit events name `actor`: the scheduler, or the command that was run.
 
     Returns the posts whose reviewers were told this time.

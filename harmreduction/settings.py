@@ -217,6 +217,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # Where the studio is reached, for links in e-mails.
 STUDIO_BASE_URL = os.environ.get("STUDIO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Background work (content/tasks.py: notification mail, overdue reminders, bulk exports) runs as
+# Django tasks. "database" (the default) keeps the queue in our own database, so it needs nothing
+# beside PostgreSQL or SQLite; run `manage.py db_worker` and `manage.py run_scheduler` beside the
+# web server. "immediate" runs each task in the process that enqueues it, right away (no worker:
+# requests wait for the mail server again). RQ on Redis, for larger installations, is described
+# in README.md ("Background work"); it needs django-tasks-rq, which is not installed.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# Always installed, whatever the backend: its tables exist, so switching needs no migration.
+INSTALLED_APPS.append("django_tasks_db")
+# Finished task results (and failed ones, with their traceback) are kept this many days, then
+# the scheduler deletes them.
+TASK_RESULT_DAYS = int(os.environ.get("TASK_RESULT_DAYS", "14"))
+
 # Security headers. The site loads nothing from third parties, so it can also be an onion service.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -23,3 +23,8 @@ SECURE_SSL_REDIRECT = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(), "test.sqlite3")}  # noqa: F405
+
+# Tasks run where they are enqueued, at once: a test of a workflow action sees its mails in
+# mail.outbox as soon as the on_commit callbacks run. tests/test_tasks.py switches to the
+# database backend and runs a real worker where the queue itself is what is tested.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -12,7 +12,8 @@ from content.reminders import notify_overdue, overdue_posts
 class Command(BaseCommand):
     help = (
         "List published posts whose review is overdue; with --notify, tell the reviewers "
-        "(in the app and by e-mail, at most once a day per post). Safe to run from cron."
+        "(in the app and by e-mail, at most once a day per post), as manage.py run_scheduler "
+        "does every day. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

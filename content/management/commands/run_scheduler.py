@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from content.tasks import Scheduler
+
+
+class Command(BaseCommand):
+    help = (
+        "The periodic schedule: once a day, enqueue the overdue re-review reminders and the "
+        "pruning of old task results (a task worker runs them). Runs until stopped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=3600,
+            help="Seconds between looks at the clock (default: an hour).",
+        )
+
+    def handle(self, *args: Any, interval: float, **options: Any) -> None:
+        scheduler = Scheduler()
+        try:
+            while True:
+                now = timezone.now()
+                if enqueued := scheduler.tick(now):
+                    self.stdout.write(f"{now:%Y-%m-%d %H:%M} enqueued {', '.join(enqueued)}")
+                time.sleep(interval)
+        except KeyboardInterrupt:  # Ctrl-C: stop quietly, nothing is half done
+            self.stdout.write("Scheduler stopped.")
