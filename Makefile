@@ -6,9 +6,17 @@ export DEBUG ?= 1
 
 .PHONY: run test lint typecheck bench install
 
+# Beside the server, a task worker sends the mail (printed here by the console backend) and
+# the scheduler enqueues the daily reminders, as in production. The worker runs without its
+# reloader, whose child would outlive a kill of its parent. Ctrl-C stops all three.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@echo "Background tasks: a worker (manage.py db_worker) and the scheduler" \
+	  "(manage.py run_scheduler) run beside the server; mail is printed here."
+	@trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
