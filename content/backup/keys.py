@@ -55,7 +55,10 @@ def export_secret_encrypted(fingerprints: list[str], passphrase: str) -> tuple[b
     # Keys protected by a passphrase of their own need it to leave the store.
     armored = str(
         gpg.export_keys(
-            wanted, secret=True, passphrase=settings.GNUPG_PASSPHRASE or "", expect_passphrase=False
+            wanted,
+            secret=True,
+            passphrase=settings.GNUPG_PASSPHRASE or None,
+            expect_passphrase=False,
         )
     )
     if "PRIVATE KEY BLOCK" not in armored:
