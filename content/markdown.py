@@ -14,6 +14,7 @@ while an author edits one paragraph, are not sanitized again (`_BlockMemo`).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -33,6 +34,25 @@ LINK_REL = "nofollow noopener noreferrer"
 # clear message; markdown-it's own limit sits well above it, so it never truncates silently.
 MAX_DEPTH = 30
 _PARSER_MAX_NESTING = 100
+
+# Shape limits, checked before parsing by counting (linear, C-speed scans), so that no text within
+# the body limit keeps a worker busy for long: markdown-it's cost grows with the markup in a text,
+# not its length, by 5-90 microseconds per markup character and per line (measured with
+# benchmarks/bench_markdown_worst.py). Each sits several times above what a real post uses: the
+# 95 KB body of benchmarks/bench_markdown.py, denser than any post we publish, has about 1,900
+# markup characters, 1,000 '|', 900 lines and links nested 2 deep.
+MAX_MARKUP_CHARS = 4_000
+MARKUP_CHARS = "[]*_`~<&\\"
+MAX_LINK_NESTING = 20
+MAX_LINES = 2_500
+MAX_TABLE_COLUMNS = 100
+MAX_TABLE_CELLS = 2_000
+# Each link costs ~90 microseconds (mostly the sanitizer reading its attributes); counted after
+# parsing, because a link definition makes every '[name]' a link.
+MAX_LINKS = 1_000
+# A link definition used many times copies its address into each use; this bounds the HTML the
+# addresses make, which the sanitizer then reads.
+MAX_LINK_ADDRESS_CHARS = 200_000
 
 ALLOWED_TAGS = frozenset(
     {
@@ -69,6 +89,10 @@ class MarkdownTooDeep(MarkdownRefused):
         )
 
 
+class MarkdownTooComplex(MarkdownRefused):
+    """The text has a shape no real post has and that would cost seconds to render."""
+
+
 def max_body_chars() -> int:
     return settings.CONTENT_MAX_BODY_CHARS
 
@@ -99,11 +123,128 @@ def parse(text: str) -> list[Token]:
     consumer (including recursive exporters) gets a bounded token tree.
     """
     check_length(text)
+    check_shape(text)
     tokens = _parser().parse(text)
     depth = _depth(tokens)
     if depth > MAX_DEPTH:
         raise MarkdownTooDeep(depth)
+    _check_link_addresses(tokens)
     return tokens
+
+
+_MARKUP = re.compile("[" + re.escape(MARKUP_CHARS) + "]")
+_NON_BLANK_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
+# What moves the nesting of link and image labels: an escaped character (it does not count), a
+# bracket, or a blank line (a new paragraph starts from no nesting).
+_BRACKET_EVENT = re.compile(r"\\.|\[|\]|\n[ \t]*(?=\n)", re.DOTALL)
+_OPEN_RUN = re.compile(r"(?:!?\[){2,}")
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def check_shape(text: str) -> None:
+    """Refuse, before parsing, the shapes that make markdown-it slow; each message names the limit.
+
+    Every check counts with str methods or a regex pass; the one loop in Python (over brackets)
+    stops at the first bracket nested too deep. Link nesting is checked first because its
+    message is the most precise (the line and the run of '[').
+    """
+    _check_link_nesting(text)
+    markup = len(_MARKUP.findall(text))
+    if markup > MAX_MARKUP_CHARS:
+        count, number = max(
+            (len(_MARKUP.findall(line)), number)
+            for number, line in enumerate(text.split("\n"), start=1)
+        )
+        raise MarkdownTooComplex(
+            f"The text has {markup:,} markup characters ({' '.join(MARKUP_CHARS)}); at most "
+            f"{MAX_MARKUP_CHARS:,} are allowed. Line {number:,} has the most ({count:,}): "
+            "remove repeated characters, or split the post."
+        )
+    lines = len(_NON_BLANK_LINE.findall(text))
+    if lines > MAX_LINES:
+        raise MarkdownTooComplex(
+            f"The text has {lines:,} lines; at most {MAX_LINES:,} are allowed. "
+            "Join short lines or split the post."
+        )
+    pipes = text.count("|")
+    if pipes > MAX_TABLE_COLUMNS:
+        _check_table_columns(text)
+    if pipes > MAX_TABLE_CELLS:
+        raise MarkdownTooComplex(
+            f"The text has {pipes:,} '|' (table cell borders); at most {MAX_TABLE_CELLS:,} are "
+            "allowed. Make the tables smaller or split the post."
+        )
+
+
+def _check_link_nesting(text: str) -> None:
+    # markdown-it looks for the end of a link label from every '[', through every label nested
+    # in it: links nested n deep cost n times their length, and a long run of '[' costs seconds.
+    depth = 0
+    for event in _BRACKET_EVENT.finditer(text):
+        mark = event.group()
+        if mark == "[":
+            depth += 1
+            if depth > MAX_LINK_NESTING:
+                _refuse_link_nesting(text, event.start())
+        elif mark == "]":
+            depth = max(0, depth - 1)
+        elif mark[0] == "\n":
+            depth = 0
+
+
+def _refuse_link_nesting(text: str, position: int) -> None:
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line = text[line_start : len(text) if line_end == -1 else line_end]
+    number = _line_of(text, position)
+    longest = max((run.group() for run in _OPEN_RUN.finditer(line)), key=len, default="")
+    if longest.count("[") > MAX_LINK_NESTING:
+        mark = "![" if longest.count("![") * 2 > longest.count("[") else "["
+        raise MarkdownTooComplex(
+            f"Line {number:,} has {longest.count('['):,} '{mark}' in a row; links and images "
+            f"cannot nest more than {MAX_LINK_NESTING} deep. Shorten the run, or write \\[ "
+            "for a bracket that is not a link."
+        )
+    raise MarkdownTooComplex(
+        f"Line {number:,} opens more than {MAX_LINK_NESTING} '[' that are not closed with ']' "
+        f"in the same paragraph; links and images cannot nest more than {MAX_LINK_NESTING} "
+        "deep. Close them, or write \\[ for a bracket that is not a link."
+    )
+
+
+def _check_table_columns(text: str) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        columns = line.strip().strip("|").count("|") + 1
+        if columns > MAX_TABLE_COLUMNS:
+            raise MarkdownTooComplex(
+                f"Line {number:,} has {columns:,} table columns ('|'); at most "
+                f"{MAX_TABLE_COLUMNS} are allowed. Split the table."
+            )
+
+
+def _check_link_addresses(tokens: Sequence[Token]) -> None:
+    total = 0
+    links = 0
+    for block in tokens:
+        for token in block.children or ():
+            if token.type in {"link_open", "image"}:
+                links += 1
+                total += len(str(token.attrGet("href") or token.attrGet("src") or ""))
+                total += len(str(token.attrGet("title") or ""))
+    if links > MAX_LINKS:
+        raise MarkdownTooComplex(
+            f"The text has {links:,} links and images; at most {MAX_LINKS:,} are allowed. "
+            "Split the post."
+        )
+    if total > MAX_LINK_ADDRESS_CHARS:
+        raise MarkdownTooComplex(
+            f"The links and images in the text add up to {total:,} characters of addresses; at "
+            f"most {MAX_LINK_ADDRESS_CHARS:,} are allowed. A link definition with a long address "
+            "is probably used many times: shorten the address or use it less often."
+        )
 
 
 def _depth(tokens: Sequence[Token], base: int = 0) -> int:
@@ -119,9 +260,23 @@ def _depth(tokens: Sequence[Token], base: int = 0) -> int:
 
 def tokens_to_html(tokens: Sequence[Token]) -> str:
     """Render tokens from `parse()` to sanitized HTML."""
+    return sanitize_blocks(render_blocks(tokens))
+
+
+def render_blocks(tokens: Sequence[Token]) -> list[str]:
+    """The HTML of each top-level block, not yet sanitized (a step of `tokens_to_html`)."""
     md = _parser()
-    blocks = [md.renderer.render(block, md.options, {}) for block in _top_level_blocks(tokens)]
+    return [md.renderer.render(block, md.options, {}) for block in _top_level_blocks(tokens)]
+
+
+def sanitize_blocks(blocks: Sequence[str]) -> str:
+    """The sanitized HTML of rendered blocks, through the memo (a step of `tokens_to_html`)."""
     return _BLOCKS.clean_blocks(blocks)
+
+
+def clear_memo() -> None:
+    """Forget every sanitized block (tests and benchmarks measure first sight)."""
+    _BLOCKS.clear()
 
 
 def _top_level_blocks(tokens: Sequence[Token]) -> list[list[Token]]:

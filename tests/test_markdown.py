@@ -141,20 +141,38 @@ def test_a_one_megabyte_line_is_refused_before_parsing() -> None:
     assert f"{markdown.max_body_chars():,}" in str(refused.value)
 
 
-def test_thousands_of_links_render_completely() -> None:
-    text = " ".join(f"[l{i}](https://example.org/{i})" for i in range(3000))
+def test_a_thousand_links_render_completely() -> None:
+    text = " ".join(f"[l{i}](https://example.org/{i})" for i in range(markdown.MAX_LINKS))
     rendered = markdown.render_html(text)
-    assert rendered.count("<a href=") == 3000
+    assert rendered.count("<a href=") == markdown.MAX_LINKS
 
 
-def test_a_wall_of_brackets_renders_as_text() -> None:
-    text = "[" * 20000 + "a" + "]" * 20000
-    assert markdown.render_html(text).count("[") == 20000
+def test_more_links_than_the_limit_are_refused_with_the_limit_named() -> None:
+    text = " ".join(f"[l{i}](/p/{i})" for i in range(markdown.MAX_LINKS + 1))
+    with pytest.raises(markdown.MarkdownTooComplex) as refused:
+        markdown.parse(text)
+    assert f"at most {markdown.MAX_LINKS:,}" in str(refused.value)
 
 
-def test_brackets_and_emphasis_soup_within_the_limit_renders() -> None:
+def test_a_wall_of_brackets_is_refused_naming_the_line_and_the_run() -> None:
+    # Rendering this took seconds of CPU; refusing it takes a scan up to the 21st '['.
+    text = "Intro\n\n" + "[" * 20000 + "a" + "]" * 20000
+    with pytest.raises(markdown.MarkdownTooComplex) as refused:
+        markdown.parse(text)
+    assert "Line 3 has 20,000 '[' in a row" in str(refused.value)
+
+
+def test_a_few_nested_brackets_still_render_as_text() -> None:
+    text = "[" * 20 + "a" + "]" * 20
+    assert markdown.render_html(text).count("[") == 20
+
+
+def test_brackets_and_emphasis_soup_renders_or_is_refused_with_a_message() -> None:
     text = ("[a](b *c _d [e](f) g_ h* " * 2000)[: markdown.max_body_chars()]
-    assert markdown.render_html(text).startswith("<p>")
+    with pytest.raises(markdown.MarkdownTooComplex) as refused:
+        markdown.parse(text)
+    assert "markup characters" in str(refused.value)
+    assert markdown.render_html(text[:2000]).startswith("<p>")
 
 
 @override_settings(CONTENT_MAX_BODY_CHARS=50)
