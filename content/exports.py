@@ -29,7 +29,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from content import addresses, approval_rules, notices, opsec
+from content import addresses, approval_rules, export_cache, notices, opsec
 from content.actors import Actor, audit_fields
 from content.exporters import (
     ExportDocument,
@@ -39,7 +39,6 @@ from content.exporters import (
     ExportSource,
     Signer,
     SigningError,
-    export,
 )
 from content.exporters.placeholders import template_placeholders
 from content.models import (
@@ -307,7 +306,7 @@ def export_post(
     if not final:
         revision = post.expect_latest_revision()
         document = document_for(post, revision, final=False)
-        result = export(document, settings_for(profile, final=False))
+        result = export_cache.rendered(document, settings_for(profile, final=False))
         return Outcome(post, revision, profile, result, final=False)
     with transaction.atomic():
         # Locked, so that a withdrawal cannot slip between the check and the audit event.
@@ -323,7 +322,10 @@ def export_post(
         if replaces is not None:
             document = notices.opening_with_changes(document, post, replaces.revision, revision)
         check_addresses(profile, document)
-        result = export(document, settings_for(profile, final=True), signer=signer_for(profile))
+        # The key is checked before the cache is asked: a hit must not hand out text signed by a
+        # key that was switched off, retired or has expired since.
+        signer = signer_for(profile)
+        result = export_cache.rendered(document, settings_for(profile, final=True), signer=signer)
         outcome = Outcome(post, revision, profile, result, final=True)
         _audit(outcome, actor)
     return outcome
@@ -358,7 +360,8 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
     check_addresses(profile, document)
     notice_settings = settings_for(profile, final=True)
     with transaction.atomic():
-        result = export(document, notice_settings, signer=signer_for(profile))
+        signer = signer_for(profile)  # checked before the cache is asked, as in export_post()
+        result = export_cache.rendered(document, notice_settings, signer=signer)
         outcome = Outcome(post, revision, profile, result, final=True, notice=True)
         _audit(outcome, actor)
     return outcome

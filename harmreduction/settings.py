@@ -287,15 +287,40 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CONTENT_MAX_IMAGE_BYTES
 # checks a minute it runs for all readers of one address (clear net or onion) together.
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", "200000"))
 VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "60"))
-# Django's cache holds rendered public pages (content/public_cache.py), keyed so that nothing
-# expires by time: each process keeps its own in memory, at most CACHE_MAX_ENTRIES entries
-# (a post page is 5-25 KB), oldest culled first.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))},
+# Django's cache holds rendered public pages (content/public_cache.py) and rendered exports
+# (content/export_cache.py), keyed so that nothing needs invalidating. By default each process
+# keeps its own in memory, at most CACHE_MAX_ENTRIES entries (a post page is 5-25 KB), oldest
+# culled first. With REDIS_URL every worker shares one cache in Redis (django-redis).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "content.export_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Our keys apart from anything else kept in the same Redis database.
+            "KEY_PREFIX": "harmreduction",
+            "OPTIONS": {
+                # Pages and exports kept here can always be rendered again, so a Redis outage
+                # must not take them down: a failed read is a miss, a failed write is skipped
+                # and logged (below), and a dead or hung server costs each call at most these
+                # timeouts (seconds) instead of hanging the worker. The counters kept here
+                # lapse meanwhile: /verify/ checks without its rate limit, and password-reset
+                # mails are not sent until Redis answers again (content.export_cache.RedisCache).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
-}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))},
+        }
+    }
 # Every list is paginated: rows per page on the public site (index, per language) and in the
 # studio (dashboards, review queue, history, reposts, notifications, audit log).
 PUBLIC_PAGE_SIZE = int(os.environ.get("PUBLIC_PAGE_SIZE", "30"))
