@@ -42,7 +42,7 @@ from django.core.cache import cache
 
 from content.exporters import ExportDocument, ExportResult, ExportSettings, Signer, export
 
-# An entry nobody asked for in this long goes; it would only be rendered again. Without a
+# An entry goes this long after it was rendered, and is then simply rendered again: without a
 # time limit a shared Redis would keep every export of every old revision forever.
 TIMEOUT_SECONDS = 30 * 24 * 3600
 
