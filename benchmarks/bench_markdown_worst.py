@@ -38,7 +38,7 @@ import django
 django.setup()
 
 from content import markdown  # noqa: E402
-from tests.markdown_shapes import FAMILIES  # noqa: E402
+from tests.markdown_shapes import FAMILIES, largest_accepted  # noqa: E402
 
 BOUND_MS = 200.0
 # A size that took longer than this is not followed by larger ones (without --full): the
@@ -65,25 +65,6 @@ def measure(text: str) -> tuple[float, float, float, str | None]:
     assert isinstance(blocks, list)
     sanitize_ms, _ = _ms(lambda: markdown.sanitize_blocks(blocks))
     return parse_ms, render_ms, sanitize_ms, None
-
-
-def largest_accepted(make: Callable[[int], str], limit: int) -> str | None:
-    """The family's largest text that the checks before parsing let through, or None.
-
-    The worst accepted case sits just under a limit, so a family refused at the body limit is
-    also measured there. Binary search over sizes; `check_shape` is linear and cheap.
-    """
-    low, high, best = 1, limit, None
-    while low <= high:
-        middle = (low + high) // 2
-        text = make(middle)
-        try:
-            markdown.check_shape(text)
-        except markdown.MarkdownRefused:
-            high = middle - 1
-        else:
-            best, low = text, middle + 1
-    return best
 
 
 def main() -> None:

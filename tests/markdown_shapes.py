@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from content import markdown
+
 
 def repeat(unit: str, prefix: str = "", suffix: str = "") -> Callable[[int], str]:
     def make(size: int) -> str:
@@ -148,3 +150,22 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "[ x20 unclosed, then emphasis": lambda size: "[a " * 20 + repeat("*a* x ")(size - 60),
     "definition and many uses": lambda size: "[x]: /a\n\n" + repeat("[x] ")(size - 9),
 }
+
+
+def largest_accepted(make: Callable[[int], str], limit: int) -> str | None:
+    """The family's largest text that the checks before parsing let through, or None.
+
+    The worst accepted case sits just under a limit, so a family refused at the body limit is
+    also measured there. Binary search over sizes; `check_shape` is linear and cheap.
+    """
+    low, high, best = 1, limit, None
+    while low <= high:
+        middle = (low + high) // 2
+        text = make(middle)
+        try:
+            markdown.check_shape(text)
+        except markdown.MarkdownRefused:
+            high = middle - 1
+        else:
+            best, low = text, middle + 1
+    return best
