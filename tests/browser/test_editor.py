@@ -156,9 +156,11 @@ def test_preview_requests_wait_for_the_one_in_flight_and_only_the_newest_waits(
     sent: list[str] = []
     page.on(
         "request",
-        lambda request: sent.append(request.post_data or "")
-        if request.url.endswith("/studio/markdown/preview/")
-        else None,
+        lambda request: (
+            sent.append(request.post_data or "")
+            if request.url.endswith("/studio/markdown/preview/")
+            else None
+        ),
     )
     answers = page.evaluate(SEND_THREE_PREVIEWS)
     assert answers == ["<p>one</p>", "<p>three</p>"]
