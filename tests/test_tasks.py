@@ -8,7 +8,10 @@ transactional tests because the worker commits its own transactions.
 from __future__ import annotations
 
 import datetime
+import os
 import signal
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -178,3 +181,20 @@ def test_export_posts_in_the_background_writes_the_same_files(
     assert names == sorted(p.name for p in background.iterdir())
     for name in names:
         assert (foreground / name).read_bytes() == (background / name).read_bytes()
+
+
+def backend_with(**env: str) -> subprocess.CompletedProcess[str]:
+    code = "import harmreduction.settings as s; print(s.TASKS['default']['BACKEND'])"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={"PATH": os.environ.get("PATH", ""), "DEBUG": "1", **env},
+    )  # fmt: skip
+
+
+def test_the_backend_is_the_database_unless_the_environment_says_immediate() -> None:
+    assert backend_with().stdout.strip() == "django_tasks_db.DatabaseBackend"
+    immediate = backend_with(TASKS_BACKEND="immediate").stdout.strip()
+    assert immediate == "django.tasks.backends.immediate.ImmediateBackend"
+    unknown = backend_with(TASKS_BACKEND="celery")
+    assert unknown.returncode != 0 and "TASKS_BACKEND must be one of" in unknown.stderr
