@@ -69,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         # sign-in throttle (django-axes): see who is locked out and unlock them in the admin
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # background tasks: failed mail and its traceback, in the admin (read-only there)
+        "django_tasks_database.view_dbtaskresult",
     },
 }
 

@@ -57,8 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    # Before content: its permissions must exist when content's roles are granted after migrate.
+    # Before content: their permissions must exist when content's roles are granted after migrate.
     "axes",  # the login throttle (harmreduction/accounts.py)
+    "django_tasks_db",  # the background task queue (content/tasks.py)
     "content",  # before markdownx: our markdownx/widget.html replaces its own
     "markdownx",
     "harmreduction",  # connects the session's idle clock to logins (harmreduction/apps.py)
@@ -233,8 +234,8 @@ if TASKS_BACKEND not in TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
-# Always installed, whatever the backend: its tables exist, so switching needs no migration.
-INSTALLED_APPS.append("django_tasks_db")
+# django_tasks_db is always installed (INSTALLED_APPS), whatever the backend: its tables exist,
+# so switching needs no migration.
 # Finished task results (and failed ones, with their traceback) are kept this many days, then
 # the scheduler deletes them.
 TASK_RESULT_DAYS = int(os.environ.get("TASK_RESULT_DAYS", "14"))

@@ -198,3 +198,18 @@ def test_the_backend_is_the_database_unless_the_environment_says_immediate() -> 
     assert immediate == "django.tasks.backends.immediate.ImmediateBackend"
     unknown = backend_with(TASKS_BACKEND="celery")
     assert unknown.returncode != 0 and "TASKS_BACKEND must be one of" in unknown.stderr
+
+
+def test_an_editor_sees_failed_tasks_in_the_admin(client, editor, author) -> None:
+    from django.urls import reverse
+
+    client.force_login(editor)
+    assert (
+        client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code
+        == 200
+    )
+    client.force_login(author)
+    assert (
+        client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code
+        == 302
+    )
