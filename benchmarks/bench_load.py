@@ -15,6 +15,14 @@ client, then load each page for --seconds per run in --rounds rounds, interleavi
 one-query view (/_bench/bare/<id>/: the post page's stored HTML, padded to the post page's size),
 the page and, for the post page, a Wagtail page with the same body when --wagtail-python names
 an interpreter with Wagtail installed (benchmarks/wagtail_site/). Prints one table.
+
+Also measured: /healthz, and the public verify page: its form, and two pastes POSTed with the
+token read from the server's page and the site's own Origin (a paragraph of a published post,
+unsigned, and a clear-signed part of the typical post's export, which gpg checks on every
+request; benchmarks/loadkeys.py generates the run's signing key in its temporary GNUPG_HOME).
+The server runs with VERIFY_RATE_LIMIT raised, or the rate limit would answer the load. Last,
+with gunicorn stopped, the task queue's round trip, enqueue to done: benchmarks/bench_tasks.py
+against bench_load (--tasks, --tasks-one-at-a-time; benchmarks/loadtasks.py).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,7 +44,16 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import loadgen, loadserver, wagtail_compare  # noqa: E402
 from benchmarks.loadreport import Row, goals, table  # noqa: E402
 
+if TYPE_CHECKING:
+    from benchmarks.loadpages import Page
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_load"
+# Production allows 60 checks a minute per site address; the load would measure refusals.
+VERIFY_RATE_LIMIT = 1_000_000_000
+TASKS_TIMEOUT_SECONDS = 600.0
+# A page whose single request takes more than this share of --seconds is loaded by the Python
+# loader, which lets requests still running at the end finish and counts them.
+SLOW_SHARE = 0.5
 
 
 def parse_args() -> argparse.Namespace:
@@ -51,6 +69,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
+    parser.add_argument(
+        "--tasks", type=int, default=200, help="the task queue's burst (0: no task queue rows)"
+    )
+    parser.add_argument("--tasks-one-at-a-time", type=int, default=30, help="round trips")
     parser.add_argument(
         "--wagtail-python", default="", help="a Python with Wagtail installed (a separate venv)"
     )
@@ -83,16 +105,67 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> float | N
     return time.monotonic() - began
 
 
-def measure(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[list[Row], Row]:
+def measure(
+    args: argparse.Namespace, env: dict[str, str], work: Path
+) -> tuple[list[Row], Row | None, list[str]]:
+    """(the pages' rows and the task queue's, the bare view's row, notes to print under them)."""
     import django
 
     django.setup()
+    from benchmarks import loadkeys, loadpages, loadtasks
+
+    notes: list[str] = []
+    rows: list[Row] = []
+    bare: Row | None = None
+    gnupghome = Path(env["GNUPG_HOME"])
+    with loadkeys.run_key(gnupghome) as key:
+        typical = loadpages.typical_post()
+        signed = loadkeys.signed_part(typical, key, gnupghome)
+        pages = [page for page in loadpages.pages(signed) if args.only in page.name]
+        if pages:
+            notes.append(
+                "One current signing key, generated for this run in its temporary GNUPG_HOME "
+                "(seed_load makes none): /healthz and /pgp/ read a key store holding a key in "
+                "use, and the signed paste verifies."
+            )
+            if any(page.path == loadpages.VERIFY_PATH for page in pages):
+                notes.append(
+                    f"The benchmark server runs with VERIFY_RATE_LIMIT={VERIFY_RATE_LIMIT:,} "
+                    "(production: 60 checks a minute per site address), or the verify rows "
+                    "would measure its refusals (HTTP 429)."
+                )
+            for page in pages:
+                if page.path == loadpages.VERIFY_PATH and page.method == "POST":
+                    answer = loadkeys.answer(dict(page.form)["text"])
+                    notes.append(f"{page.name} is answered (checked in-process): {answer}.")
+            rows, bare = _measure_pages(args, env, work, pages)
+    single, burst = loadtasks.names(args.tasks, args.tasks_one_at_a_time)
+    if args.tasks and (args.only in single or args.only in burst):
+        print("Task queue: benchmarks/bench_tasks.py against bench_load...", flush=True)
+        task_rows, out = loadtasks.measure(
+            args.database_url,
+            burst=args.tasks,
+            one_at_a_time=args.tasks_one_at_a_time,
+            timeout=TASKS_TIMEOUT_SECONDS,
+        )
+        rows += task_rows
+        notes.append(
+            "Task rows: benchmarks/bench_tasks.py on bench_load (a real db_worker, the "
+            "notification mail task; after the pages, with gunicorn stopped); p50/p99 of "
+            "enqueued_at to finished_at in its task rows. Its own output:"
+        )
+        notes += [f"    {line}" for line in out]
+    return rows, bare, notes
+
+
+def _measure_pages(
+    args: argparse.Namespace, env: dict[str, str], work: Path, pages: list[Page]
+) -> tuple[list[Row], Row]:
     from django.db import connections
 
     from benchmarks import loadpages
     from benchmarks.loadsite.services_path import EDITOR_USERNAME
 
-    pages = [page for page in loadpages.pages() if args.only in page.name]
     password = secrets.token_urlsafe(24)
     loadpages.set_editor_password(password)
     typical = loadpages.typical_post()
@@ -119,12 +192,17 @@ def measure(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[
         bare_path = f"/_bench/bare/{typical.pk}/"
         site.wait_ready(bare_path)
         signed_in = loadserver.sign_in(site.port, EDITOR_USERNAME, password)
+        # The verify form carries a token from the page itself, as a browser posts it.
+        token = loadserver.form_token(site.port, loadpages.VERIFY_PATH)
         _, post_body, _ = loadgen.fetch(site.port, loadgen.Request(typical.get_public_url()))
         bare_request = loadgen.Request(f"{bare_path}?size={len(post_body)}")
         loader = loadgen.make_loader(args.loader, site.port, args.connections, args.timeout, work)
         print(f"Load generator: {loader.name}; {args.rounds} rounds of {args.seconds:g} s per URL.")
         rows = []
-        for page in pages:
+        for listed in pages:
+            page = listed
+            if page.path == loadpages.VERIFY_PATH and page.method == "POST":
+                page = page.with_field("token", token)  # the server's token, not ours
             request = loadgen.Request(
                 page.path, page.method, page.body, signed_in if page.studio else {}
             )
@@ -165,12 +243,22 @@ def _measure_page(
 
     assert isinstance(page, Page)
     row = Row(page.name, goal=page.goal)
+    took = 0.0
     for _ in range(args.workers + 1):  # every worker has compiled its templates
+        began = time.monotonic()
         row.status, body, _ = loadgen.fetch(port, request, timeout=args.timeout)
-        row.size = len(body)
+        row.size, took = len(body), time.monotonic() - began
+        if took > args.seconds * SLOW_SHARE:  # its own work, not compiling templates
+            break
+    page_loader = loader
+    if took > args.seconds * SLOW_SHARE and isinstance(loader, loadgen.WrkLoader):
+        # wrk counts no request still running when its time is up: a page slower than that
+        # would show no request at all. The Python loader lets each one finish.
+        page_loader = loadgen.PythonLoader(port, args.connections, args.timeout)
+        row.note = "slow: Python loader, lets in-flight requests finish"
     for _ in range(args.rounds):
         row.bare.append(loader.run(bare_request, args.seconds))
-        row.runs.append(loader.run(request, args.seconds))
+        row.runs.append(page_loader.run(request, args.seconds))
         if page.goal == "post" and wagtail is not None:
             wagtail.row.runs.append(wagtail.loader.run(wagtail.request, args.seconds))
             wagtail.row.bare.append(row.bare[-1])
@@ -191,6 +279,7 @@ def main() -> None:
         "GNUPG_HOME": str(work / "gnupg"),
         "MEDIA_ROOT": str(work / "media"),
         "LOG_LEVEL": "WARNING",
+        "VERIFY_RATE_LIMIT": str(VERIFY_RATE_LIMIT),
         # gunicorn stands behind a TLS-terminating proxy in production; the loaders send the
         # header such a proxy sets (loadgen._headers), so no request is redirected to https.
         "SECURE_PROXY_SSL_HEADER": os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),
@@ -200,7 +289,7 @@ def main() -> None:
         loadserver.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         os.environ.update(env)
         measured = time.monotonic()
-        rows, bare = measure(args, env, work)
+        rows, bare, notes = measure(args, env, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     done = time.monotonic()
@@ -208,6 +297,8 @@ def main() -> None:
     print(table(rows, bare))
     print()
     print(goals(rows, next((row for row in rows if row.name.startswith("Wagtail")), None)))
+    print()
+    print("\n".join(notes))
     seeding = "reused" if seeded_in is None else f"{seeded_in:.0f} s"
     print(
         f"\nSeeding: {seeding}; measuring: {done - measured:.0f} s; total {done - began:.0f} s. "

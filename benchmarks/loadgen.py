@@ -103,13 +103,13 @@ class PythonLoader:
         return Result(
             requests=len(latencies),
             seconds=elapsed,
-            p50_ms=_percentile(latencies, 50) * 1000,
-            p99_ms=_percentile(latencies, 99) * 1000,
+            p50_ms=percentile(latencies, 50) * 1000,
+            p99_ms=percentile(latencies, 99) * 1000,
             errors=errors[0],
         )
 
 
-def _percentile(values: list[float], pct: int) -> float:
+def percentile(values: list[float], pct: int) -> float:
     if not values:
         return float("nan")
     if len(values) == 1:

@@ -1,15 +1,18 @@
 """The pages bench_load.py measures, found in the seeded database, and their SQL queries.
 
 Import it only after `django.setup()` with the benchmark's settings. `pages()` lists every public
-and studio list page, the post page, the feed, the compare of two ~95 KB revisions and the
-editor's preview of a 20 KB body; `count_queries()` requests each page twice in-process with
-Django's test client and counts the SQL queries of both requests (the first fills any cache).
+and studio list page, the post page, the feed, the compare of two ~95 KB revisions, the editor's
+preview of a 20 KB body, /healthz, and the public verify page: its form, and two pastes POSTed
+to it (a paragraph of a published post, unsigned; with `signed_part`, a clear-signed part of its
+export, which gpg checks on every request). `count_queries()` requests each page twice
+in-process with Django's test client and counts the SQL queries of both requests (the first
+fills any cache).
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -17,12 +20,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks import loadkeys
 from benchmarks.loadsite import texts
 from benchmarks.loadsite.history import LONG_HISTORY_SLUG, TYPICAL_SLUG
 from benchmarks.loadsite.services_path import EDITOR_USERNAME, LARGE_COMPARE_SLUG
 from content.models import Post, Revision
+from content.views.verify import form_token
 
 PREVIEW_CHARS = 20_000
+VERIFY_PATH = "/verify/"
 
 
 class NotSeeded(RuntimeError):
@@ -41,6 +47,12 @@ class Page:
     @property
     def body(self) -> bytes:
         return urlencode(self.form).encode() if self.form else b""
+
+    def with_field(self, name: str, value: str) -> Page:
+        """This page with the form field `name` set to `value` (e.g. a token read from the
+        server's own page)."""
+        form = tuple((key, value if key == name else old) for key, old in self.form)
+        return replace(self, form=form)
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,8 @@ def typical_post() -> Post:
     return _post(TYPICAL_SLUG)
 
 
-def pages() -> list[Page]:
+def pages(signed_part: str = "") -> list[Page]:
+    """Every page measured; the signed verify paste only when `signed_part` is given."""
     typical, history = typical_post(), _post(LONG_HISTORY_SLUG)
     compare = _post(LARGE_COMPARE_SLUG)
     reposted = (
@@ -81,6 +94,13 @@ def pages() -> list[Page]:
         Page("post page", typical.get_public_url(), goal="post"),
         Page(f"Atom feed ({lang})", f"/{lang}/feed/", goal="list"),
         Page("/pgp/", "/pgp/"),
+        Page("/healthz", "/healthz"),
+        Page("verify page (GET)", VERIFY_PATH),
+        verify_paste(
+            "verify: unsigned paragraph",
+            loadkeys.unsigned_paragraph(loadkeys.newest_published_post()),
+        ),
+        *([verify_paste("verify: signed part (gpg)", signed_part)] if signed_part else []),
         Page("studio dashboard (mine)", "/studio/", studio=True),
         Page("studio dashboard (all)", "/studio/?show=all", studio=True),
         Page("studio dashboard (all) p2", "/studio/?show=all&page=2", studio=True),
@@ -112,6 +132,17 @@ def pages() -> list[Page]:
         ),
     ]
     return found
+
+
+def verify_paste(name: str, text: str) -> Page:
+    """A POST of `text` to the verify page. Its token is made in this process for counting
+    queries; bench_load.py puts in the one the server's own page gives (`with_field`)."""
+    return Page(
+        f"{name} ({len(text.encode()) / 1000:.1f} KB, POST)",
+        VERIFY_PATH,
+        method="POST",
+        form=(("token", form_token()), ("text", text)),
+    )
 
 
 def editor() -> object:

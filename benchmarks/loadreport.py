@@ -1,4 +1,5 @@
-"""The table bench_load.py prints: one row per page, and the goals it is measured against."""
+"""The table bench_load.py prints: one row per page (and the task queue's round trip), and the
+goals it is measured against."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Row:
     size: int = 0
     status: int = 0
     goal: str = ""
+    note: str = ""  # said first in the notes column
 
     @property
     def rps(self) -> float:
@@ -35,7 +37,7 @@ class Row:
 
     @property
     def notes(self) -> str:
-        notes = []
+        notes = [self.note] if self.note else []
         if self.status and self.status != 200:
             notes.append(f"HTTP {self.status}")
         errors = sum(r.errors for r in self.runs)
@@ -61,7 +63,9 @@ def _ms(values: list[float]) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
-def table(rows: list[Row], bare: Row) -> str:
+def table(rows: list[Row], bare: Row | None) -> str:
+    """One line per row, the bare view's first; "-" where a row has no size or no bare runs
+    (the task queue's rows)."""
     header = ("page", "req/s", "p50 ms", "p99 ms", "queries", "bytes", "x bare", "notes")
     lines = [
         (
@@ -70,11 +74,11 @@ def table(rows: list[Row], bare: Row) -> str:
             _ms([r.p50_ms for r in row.runs]),
             _ms([r.p99_ms for r in row.runs]),
             row.queries,
-            f"{row.size:,}",
-            "1.00" if row is bare else f"{row.ratio:.2f}",
+            f"{row.size:,}" if row.size else "-",
+            "1.00" if row is bare else f"{row.ratio:.2f}" if row.bare else "-",
             row.notes,
         )
-        for row in [bare, *rows]
+        for row in ([bare] if bare is not None else []) + rows
     ]
     widths = [max(len(x) for x in column) for column in zip(header, *lines, strict=True)]
     out = []

@@ -2,6 +2,7 @@
 
 Only the database named `bench_load` (and the Wagtail comparison's `bench_wagtail`) is ever
 created or dropped here; gunicorn listens on a free loopback port and is stopped on the way out.
+Forms are read from the server's own pages: the login form's CSRF token, the verify form's token.
 """
 
 from __future__ import annotations
@@ -181,3 +182,14 @@ def sign_in(port: int, username: str, password: str) -> dict[str, str]:
         raise SystemExit(f"Signing in as {username} failed (HTTP {status}).")
     csrf = _cookie(cookies, "csrftoken") or csrf
     return {"Cookie": f"csrftoken={csrf}; sessionid={session}", "X-CSRFToken": csrf}
+
+
+def form_token(port: int, path: str) -> str:
+    """The signed form token a public page's form carries (the verify page: no cookie, no
+    Django CSRF token), read from the page as a browser would before posting the form."""
+    status, page, _ = loadgen.fetch(port, loadgen.Request(path))
+    marker = b'name="token" value="'
+    if status != 200 or marker not in page:
+        raise SystemExit(f"No form token on {path} (HTTP {status}).")
+    start = page.index(marker) + len(marker)
+    return page[start : page.index(b'"', start)].decode()
