@@ -16,16 +16,13 @@ Nothing about the reader is kept: the paste is neither stored nor logged.
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db.models import Case, Expression, IntegerField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Count, Q
 
 from content.addresses import resolve
 from content.clearsigned import (
@@ -36,7 +33,9 @@ from content.clearsigned import (
     read_fields,
     run_gpg,
 )
-from content.models import AuditEvent, Post, PostState, Revision, SigningKey
+from content.models import AuditEvent, Post, PostState, PublicWord, Revision, SigningKey
+from content.public_words import indexed, revision_texts
+from content.public_words import words as words  # re-exported: tests read pastes with it
 from content.revisions import FieldDiff, RevisionContent, compare
 
 
@@ -239,34 +238,11 @@ def describe(
 
 # --- Unsigned pastes: which public revision do these words match? -----------------------------
 
-BBCODE_TAGS = (
-    "b|i|u|s|strike|size|color|colour|font|url|img|list|li|\\*|code|icode|quote|spoiler|"
-    "ispoiler|hr|nobbc|noparse|plain|center|left|right|justify|indent|sub|sup|table|tr|td|th|email"
-)
-# "[" is excluded inside a tag: otherwise every "[url=" in a long paste scans to the end of it
-# and the matching is quadratic (a 200 KB paste of "[url=" took over a minute).
-_BBCODE_URL = re.compile(r"\[url=([^\[\]\n]*)\]", re.IGNORECASE)
-_BBCODE_TAG = re.compile(rf"\[/?(?:{BBCODE_TAGS})(?:=[^\[\]\n]*)?\]", re.IGNORECASE)
-_WORD = re.compile(r"[^\W_]+")
-_NOT_WORDS = frozenset({"http", "https"})
 SHINGLE = 3  # words per shingle: three in a row rarely match by chance
 MIN_SHINGLES = 5
 MIN_SIMILARITY = 0.6
 PREFILTER_WORDS = 8
-# Words of our export frames (header, footer, sources heading): in every paste, in no body.
-FRAME_WORDS = frozenset(
-    {"version", "reviewed", "professional", "professionals", "published", "review"}
-    | {"consulted", "sources", "check", "signed", "verify"}
-)
 PREFILTER_CANDIDATES = 25
-
-
-def words(text: str) -> list[str]:
-    """Text as lower-case words, without markup: BBCode tags, Markdown syntax, HTML entities
-    and backslash escapes are dropped, and line wrapping no longer matters."""
-    text = _BBCODE_URL.sub(r" \1 ", html.unescape(text))
-    text = _BBCODE_TAG.sub(" ", text)
-    return [word for word in _WORD.findall(text.casefold()) if word not in _NOT_WORDS]
 
 
 def shingles(tokens: list[str]) -> set[tuple[str, ...]]:
@@ -276,9 +252,7 @@ def shingles(tokens: list[str]) -> set[tuple[str, ...]]:
 def revision_shingles(revision: Revision) -> set[tuple[str, ...]]:
     """Shingles within each field (title, summary, body, each source's title): exports put
     frames and other words between fields, and show a source's address in some formats only."""
-    fields = [revision.title, revision.summary, revision.body]
-    fields += [str(source.get("title", "")) for source in revision.sources]
-    return set().union(*(shingles(words(text)) for text in fields))
+    return set().union(*(shingles(words(text)) for text in revision_texts(revision)))
 
 
 def similarity(paste: set[tuple[str, ...]], revision: set[tuple[str, ...]]) -> tuple[float, float]:
@@ -292,28 +266,34 @@ def similarity(paste: set[tuple[str, ...]], revision: set[tuple[str, ...]]) -> t
 
 
 def _prefilter(tokens: list[str], hashes: list[str]) -> list[Revision]:
-    """At most PREFILTER_CANDIDATES public revisions that contain the paste's longest words
-    (the rarest, as a rule), ranked by the database; any revision whose hash the paste quotes
-    is a candidate too. Only its words decide the match, never the quoted hash."""
-    distinct = {t for t in tokens if 5 <= len(t) <= 30 and not t.isdigit()} - FRAME_WORDS
-    chosen = sorted(distinct, key=lambda t: (len(t), t))[-PREFILTER_WORDS:]
-    if not chosen and not hashes:
-        return []
-    score: Expression = Value(0)
-    for word in chosen:
-        found = Q(body__icontains=word) | Q(title__icontains=word) | Q(summary__icontains=word)
-        score = score + Case(When(found, then=Value(1)), default=Value(0))
-    if hashes:
-        quoted = Case(When(content_hash__in=hashes, then=Value(PREFILTER_WORDS + 1)), default=0)
-        score = Greatest(score, quoted, output_field=IntegerField())
-    return list(
-        Revision.objects.filter(once_public())
-        .annotate(hits=score)
+    """At most PREFILTER_CANDIDATES public revisions that contain the most of the paste's
+    longest words (the rarest, as a rule), found in the index of public words; any revision
+    whose hash the paste quotes is a candidate too. Only its words decide the match, never the
+    quoted hash."""
+    chosen = sorted(indexed(tokens), key=lambda t: (len(t), t))[-PREFILTER_WORDS:]
+    ranked = (
+        PublicWord.objects.filter(word__in=chosen)
+        .values("revision")
+        .annotate(hits=Count("revision"))
         .filter(hits__gte=min(2, len(chosen)) or 1)
-        .select_related("post")
-        .defer("rendered_html")
-        .order_by("-hits", "-pk")[:PREFILTER_CANDIDATES]
+        .order_by("-hits", "-revision")
+        .values_list("revision", flat=True)[:PREFILTER_CANDIDATES]
     )
+    wanted = list(ranked) if chosen else []
+    quoted = (
+        list(
+            Revision.objects.filter(once_public(), content_hash__in=hashes).values_list(
+                "pk", flat=True
+            )
+        )
+        if hashes
+        else []
+    )
+    order = {pk: rank for rank, pk in enumerate([*quoted, *wanted])}
+    candidates = (
+        Revision.objects.filter(pk__in=order).select_related("post").defer("rendered_html")
+    )
+    return sorted(candidates, key=lambda revision: order[revision.pk])
 
 
 def match_unsigned(paste: str) -> Match | None:

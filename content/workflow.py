@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications
+from content import notifications, public_words
 from content.actors import Actor, signed_in
 from content.approval_rules import ERROR_OWN_TEXT as ERROR_OWN_TEXT  # re-exported for callers
 from content.approval_rules import ERROR_PERMISSION, approvals, writers_between
@@ -269,6 +269,7 @@ def publish(
         "state",
         "state_note",
     )
+    public_words.index(revision)  # /verify/ can now find an unsigned copy of it
     record_event(
         action=AuditEvent.Action.PUBLISHED,
         actor=actor,

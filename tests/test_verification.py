@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from content import clearsigned, exports, verification, workflow
+from content import clearsigned, exports, public_words, verification, workflow
 from content.addresses import change_slug
 from content.clearsigned import find_armor
 from content.exporters.signing import clearsign, generate_key
@@ -373,7 +373,7 @@ def test_a_body_line_that_looks_like_the_attestation_is_not_read_as_it(
 
 def test_a_bbcode_tag_pattern_never_reaches_past_the_next_bracket() -> None:
     # Each "[url=" would otherwise scan to the end of the paste: quadratic on the public page.
-    assert verification._BBCODE_URL.match("[url=a [url=b]") is None
-    assert verification._BBCODE_TAG.match("[b=x [i]") is None
+    assert public_words._BBCODE_URL.match("[url=a [url=b]") is None
+    assert public_words._BBCODE_TAG.match("[b=x [i]") is None
     found = verification.words("[url=https://example.org/x]the label[/url]")
     assert found[-2:] == ["the", "label"] and "url" not in found

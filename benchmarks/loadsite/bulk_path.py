@@ -32,7 +32,7 @@ from benchmarks.loadsite.history import (
     plan_history,
 )
 from benchmarks.loadsite.services_path import Team, content_for
-from content import markdown
+from content import markdown, public_words
 from content.models import (
     AuditEvent,
     ExportProfile,
@@ -40,6 +40,7 @@ from content.models import (
     Notification,
     Post,
     PostKind,
+    PublicWord,
     Repost,
     Review,
     ReviewPolicy,
@@ -131,6 +132,7 @@ class Chunk:
     events: list[AuditEvent] = field(default_factory=list)
     reposts: list[Repost] = field(default_factory=list)
     notes: list[Notification] = field(default_factory=list)
+    words: list[PublicWord] = field(default_factory=list)  # of published revisions (/verify/)
 
     def write(self) -> None:
         with transaction.atomic():  # foreign keys are checked at commit (deferred)
@@ -141,6 +143,7 @@ class Chunk:
             AuditEvent.objects.bulk_create(self.events, batch_size=2000)
             Repost.objects.bulk_create(self.reposts, batch_size=2000)
             Notification.objects.bulk_create(self.notes, batch_size=2000)
+            PublicWord.objects.bulk_create(self.words, batch_size=5000, ignore_conflicts=True)
 
 
 @dataclass
@@ -301,6 +304,7 @@ class BulkSeeder:
                     self._notify(chunk, [author], post, step.at, "Changes requested")
             elif step.kind == "published":
                 event(A.PUBLISHED, step.actor, revision, step.at, **step.details)
+                chunk.words += public_words.words_of(revision)  # as workflow.publish does
                 approvers = [u for u in step.others if u.pk != step.actor.pk]
                 self._notify(chunk, [author, *approvers], post, step.at, "Published")
             else:  # withdrawn, archived

@@ -49,6 +49,7 @@ CONTENT_MODELS: dict[str, str] = {
     "opsecoverride": RECORD,
     "oldaddress": RECORD,
     "publicversion": SEEDED,
+    "publicword": RECORD,  # derived from published revisions, kept rather than recomputed
 }
 
 ERROR_UNCOVERED = (

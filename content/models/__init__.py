@@ -22,7 +22,7 @@ from content.models.posts import (
     Revision,
     Tag,
 )
-from content.models.public import PublicVersion
+from content.models.public import PublicVersion, PublicWord
 from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "PostQuerySet",
     "PostState",
     "PublicVersion",
+    "PublicWord",
     "Repost",
     "Review",
     "ReviewPolicy",

@@ -49,3 +49,19 @@ class PublicVersion(models.Model):
         row = cls.objects.filter(pk=ROW).values_list("number", "changed_at").first()
         number, changed_at = row or (0, EPOCH)
         return cls(pk=ROW, number=number, changed_at=changed_at)
+
+
+class PublicWord(models.Model):
+    """A distinct longer word of a revision readers could have seen (content.public_words):
+    `/verify/` looks an unsigned paste's words up here instead of reading every text."""
+
+    revision = models.ForeignKey("content.Revision", on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["word", "revision"], name="unique_public_word")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
