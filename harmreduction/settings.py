@@ -70,14 +70,17 @@ MIDDLEWARE = [
     "harmreduction.middleware.PrivatePagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After every header above, before sessions and the rest: the cached public pages (index,
+    # posts, feeds) read no session, user, CSRF token or message (content/public_middleware.py).
+    "content.public_middleware.PublicPagesFirstMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "harmreduction.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: turns a refused login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

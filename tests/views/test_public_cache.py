@@ -299,3 +299,15 @@ def test_a_deployment_that_changes_the_templates_gets_new_keys(client, live, mon
     before = client.get(live.get_public_url())["ETag"]
     monkeypatch.setattr(public_cache, "RELEASE", "a-new-release")
     assert client.get(live.get_public_url())["ETag"] != before
+
+
+def test_cached_public_pages_and_304s_keep_the_security_headers(client, live):
+    feed = reverse("public:feed", args=["en"])
+    for url in (reverse("public:index"), live.get_public_url(), feed):
+        for response in (client.get(url), client.get(url)):  # rendered, then cached
+            assert response["X-Frame-Options"] == "DENY", url
+            assert "default-src 'self'" in response["Content-Security-Policy"], url
+            assert response["X-Content-Type-Options"] == "nosniff", url
+        again = client.get(url, headers={"if-none-match": response["ETag"]})
+        assert again.status_code == 304
+        assert again["X-Frame-Options"] == "DENY"

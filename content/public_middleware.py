@@ -1,0 +1,34 @@
+"""Public pages answered before sessions, authentication, CSRF and messages run.
+
+The index, the post pages and the feeds read none of those (a reader gets no cookie, and the
+pages come from the cache: content.public_cache), so their requests skip that work: a cached
+post page then costs little more than its one query. The security headers still apply: this
+middleware stands after the ones that set them (settings.MIDDLEWARE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import Resolver404, resolve
+
+# The public views that are served from the cache and read no session or user.
+EARLY_VIEWS = frozenset({"public:index", "public:post", "public:feed"})
+
+
+class PublicPagesFirstMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in ("GET", "HEAD"):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return self.get_response(request)
+            if match.view_name in EARLY_VIEWS:
+                request.resolver_match = match
+                response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+                return response
+        return self.get_response(request)
