@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -45,9 +45,19 @@ class PublicVersion(models.Model):
 
     @classmethod
     def current(cls) -> PublicVersion:
-        """The version now (one small query on every public request: kept to two columns)."""
-        row = cls.objects.filter(pk=ROW).values_list("number", "changed_at").first()
-        number, changed_at = row or (0, EPOCH)
+        """The version now: the one query of a cached public page. Written as SQL because
+        building it with the ORM cost more than running it (60% of a cached page's time)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = %s", [ROW])  # noqa: S608 - the table's own name
+            row = cursor.fetchone()
+        if row is None:
+            return cls(pk=ROW, number=0, changed_at=EPOCH)
+        number, changed_at = row
+        if isinstance(changed_at, str):  # SQLite may hand back text
+            changed_at = datetime.datetime.fromisoformat(changed_at)
+        if changed_at.tzinfo is None:  # SQLite: naive, in UTC as Django stores it
+            changed_at = changed_at.replace(tzinfo=datetime.UTC)
         return cls(pk=ROW, number=number, changed_at=changed_at)
 
 

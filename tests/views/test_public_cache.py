@@ -311,3 +311,10 @@ def test_cached_public_pages_and_304s_keep_the_security_headers(client, live):
         again = client.get(url, headers={"if-none-match": response["ETag"]})
         assert again.status_code == 304
         assert again["X-Frame-Options"] == "DENY"
+
+
+def test_the_public_version_read_in_sql_equals_the_stored_row(live):
+    stored = PublicVersion.objects.get(pk=1)
+    current = PublicVersion.current()
+    assert (current.number, current.changed_at) == (stored.number, stored.changed_at)
+    assert current.changed_at.tzinfo is not None
