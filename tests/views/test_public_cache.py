@@ -318,3 +318,15 @@ def test_the_public_version_read_in_sql_equals_the_stored_row(live):
     current = PublicVersion.current()
     assert (current.number, current.changed_at) == (stored.number, stored.changed_at)
     assert current.changed_at.tzinfo is not None
+
+
+def test_public_pages_are_answered_before_sessions_users_and_messages(client, live, author):
+    client.force_login(author)  # a team member reading the public site
+    feed = reverse("public:feed", args=["en"])
+    for url in (reverse("public:index"), live.get_public_url(), feed):
+        request = client.get(url).wsgi_request
+        assert not hasattr(request, "session"), url
+        assert not hasattr(request, "user"), url
+        assert not hasattr(request, "_messages"), url
+    studio = client.get(reverse("content:dashboard")).wsgi_request
+    assert hasattr(studio, "session") and studio.user == author
