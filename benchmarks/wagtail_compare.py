@@ -3,8 +3,8 @@
 Wagtail is never installed in the project's virtualenv (it would bring its own Django). Give
 bench_load.py `--wagtail-python PATH` naming the Python of a separate virtualenv, e.g.
 
-    python3 -m venv /tmp/wagtail-venv
-    /tmp/wagtail-venv/bin/pip install wagtail gunicorn 'psycopg[binary]'
+    python3 -m venv ../wagtail-venv
+    ../wagtail-venv/bin/pip install wagtail gunicorn 'psycopg[binary]'
 
 and the site in benchmarks/wagtail_site/ is migrated into the database `bench_wagtail`, its one
 page is published with the post page's stored HTML, and it is served with as many sync workers.
