@@ -38,15 +38,16 @@ _PARSER_MAX_NESTING = 100
 # Shape limits, checked before parsing by counting (linear, C-speed scans), so that no text within
 # the body limit keeps a worker busy for long: markdown-it's cost grows with the markup in a text,
 # not its length, by 5-90 microseconds per markup character and per line (measured with
-# benchmarks/bench_markdown_worst.py). Each sits several times above what a real post uses: the
-# 95 KB body of benchmarks/bench_markdown.py, denser than any post we publish, has about 1,900
-# markup characters, 1,000 '|', 900 lines and links nested 2 deep.
-MAX_MARKUP_CHARS = 4_000
+# benchmarks/bench_markdown_worst.py). Each sits above what a real post uses: a 53 KB fact sheet
+# with 20 dose tables has about 2,300 '|', and a list of 300 references with their addresses
+# about 4,100 markup characters ('&' and '_' in addresses count); the limits leave room for
+# half as much again, at up to ~300 ms for the densest accepted text, rather than refuse one.
+MAX_MARKUP_CHARS = 6_000
 MARKUP_CHARS = "[]*_`~<&\\"
 MAX_LINK_NESTING = 20
 MAX_LINES = 2_500
 MAX_TABLE_COLUMNS = 100
-MAX_TABLE_CELLS = 2_000
+MAX_TABLE_CELLS = 6_000
 # Each link costs ~90 microseconds (mostly the sanitizer reading its attributes); counted after
 # parsing, because a link definition makes every '[name]' a link.
 MAX_LINKS = 1_000

@@ -69,5 +69,7 @@ def notify(
 
         # After the commit: the mail tasks then read committed rows, and a rollback sends none.
         # (A crash between the commit and the enqueue loses these mails, not the notifications.)
-        transaction.on_commit(lambda: tasks.enqueue_notification_mails(mailed))
+        # Robust: the action has committed, so a queue that cannot take the mail is logged,
+        # never answered with an error page that invites the person to do it again.
+        transaction.on_commit(lambda: tasks.enqueue_notification_mails(mailed), robust=True)
     return created

@@ -33,13 +33,14 @@ CACHE_CONTROL = "no-cache"
 
 
 def _release() -> str:
-    """A digest of this app's templates and static files: a deployment that changes how a page
-    looks gets new keys, so a shared cache (Redis) never serves the old look."""
+    """A digest of this app's templates, static files and code: a deployment that changes what
+    a page shows gets new keys, so a shared cache (Redis) never serves the old pages."""
     app = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for folder in (app / "templates", app / "static"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
+    for folder in (app / "templates", app / "static", app):
+        pattern = "*.py" if folder == app else "*"
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file() and "migrations" not in path.parts:
                 digest.update(str(path.relative_to(app)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -47,7 +47,8 @@ def indexed(tokens: Iterable[str]) -> set[str]:
     return {
         token
         for token in tokens
-        if MIN_LENGTH <= len(token) <= MAX_LENGTH and not token.isdigit()
+        # Not with digits: doses and dates are common, and a signature's base64 is full of them.
+        if MIN_LENGTH <= len(token) <= MAX_LENGTH and not any(c.isdigit() for c in token)
     } - FRAME_WORDS
 
 

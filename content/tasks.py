@@ -178,7 +178,7 @@ class Scheduler:
         today = timezone.localdate(now)
         if self.last_day == today:
             return []
-        self.last_day = today
         for daily in DAILY:
             daily.enqueue()
+        self.last_day = today  # only once all were enqueued: a failed tick is tried again
         return [daily.name for daily in DAILY]

@@ -104,7 +104,11 @@ def check_text(paste: str, *, gnupghome: str | None = None) -> Result:
     if not armor.started:
         return Result(Verdict.UNSIGNED, match=match_unsigned(paste))
     if not armor.block or not armor.signed_text:
-        return Result(Verdict.INVALID, outside_ignored=armor.outside, match=match_unsigned(paste))
+        # Match the words, not the signature's: its base64 would crowd out every long word.
+        words_only = paste.split("-----BEGIN PGP SIGNATURE-----")[0]
+        return Result(
+            Verdict.INVALID, outside_ignored=armor.outside, match=match_unsigned(words_only)
+        )
     report = run_gpg(armor.block, gnupghome=str(gnupghome or settings.GNUPG_HOME))
     outside = armor.outside
     if report.outcome == "unavailable":

@@ -305,6 +305,7 @@ def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str =
     if cycle_start and already.filter(created_at__gt=cycle_start).exists():
         raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
     review = _new_review(post, revision, reviewer, Review.Decision.APPROVE, note)
+    PublicVersion.bump()  # the public page counts the professionals who reviewed this text
     record_event(
         action=AuditEvent.Action.APPROVED, actor=actor, post=post, revision=revision, re_review=True
     )

@@ -216,6 +216,9 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "username": os.environ.get("SMTP_USER", ""),
         "password": os.environ.get("SMTP_PASSWORD", ""),
         "use_tls": env_bool("SMTP_TLS", default=False),
+        # Without one, a mail server that never answers holds a task worker (or the
+        # password-reset request) forever.
+        "timeout": int(os.environ.get("SMTP_TIMEOUT", "10")),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # Where the studio is reached, for links in e-mails.

@@ -71,3 +71,17 @@ def test_the_migration_indexes_revisions_published_before_it(published):
     migration = importlib.import_module("content.migrations.0016_public_words")
     migration.index_public_revisions(apps, None)
     assert check_text(PASTE).match.revision == published.published_revision
+
+
+def test_a_paste_whose_signature_was_cut_off_is_still_matched_by_its_words(published, editor):
+    workflow.withdraw(post=published, actor=editor, reason="outdated")
+    base64ish = "iHUEARYKAB0WIQRk3vX9q2Lm7Zp8YwQ1Jt4uVx0aBcDeFgHiJkLmNoPqRsTuVwXyZ\n" * 4
+    paste = (
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
+        + PASTE
+        + "\n-----BEGIN PGP SIGNATURE-----\n\n"
+        + base64ish  # the forum cut the end of the block off
+    )
+    result = check_text(paste)
+    assert result.verdict == Verdict.INVALID
+    assert result.match.standing == Standing.WITHDRAWN

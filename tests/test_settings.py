@@ -64,3 +64,13 @@ def test_page_sizes_and_the_cache_size_come_from_the_environment() -> None:
     }
     configured = subprocess.run([sys.executable, "-c", code], env=chosen, **run)
     assert configured.stdout.split() == ["12", "25", "500"]
+
+
+def test_the_smtp_connection_has_a_timeout() -> None:
+    code = "import harmreduction.settings as s; print(s.MAILERS['default']['OPTIONS']['timeout'])"
+    run = {"cwd": ROOT, "capture_output": True, "text": True, "check": True}
+    env = {k: v for k, v in os.environ.items() if k not in {"MAIL_BACKEND", "SMTP_TIMEOUT"}}
+    production = env | {"DEBUG": "0", "SECRET_KEY": "a-real-production-key-" + "x" * 40}
+    assert subprocess.run([sys.executable, "-c", code], env=production, **run).stdout == "10\n"
+    chosen = production | {"SMTP_TIMEOUT": "3"}
+    assert subprocess.run([sys.executable, "-c", code], env=chosen, **run).stdout == "3\n"

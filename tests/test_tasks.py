@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -213,3 +213,38 @@ def test_an_editor_sees_failed_tasks_in_the_admin(client, editor, author) -> Non
         client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code
         == 302
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_that_refuses_the_mail_does_not_undo_or_fail_the_action(
+    database_tasks: None, post: Post, mailed_team: list[str], monkeypatch: Any
+) -> None:
+    def refuse(ids: list[int]) -> None:
+        raise DatabaseError("the queue is unreachable")
+
+    monkeypatch.setattr(tasks, "enqueue_notification_mails", refuse)
+    workflow.submit_for_review(post=post, actor=post.created_by)  # no exception reaches here
+    assert Post.objects.get(pk=post.pk).state == "in_review"
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_that_could_not_enqueue_is_tried_again_at_the_next(
+    database_tasks: None, monkeypatch: Any
+) -> None:
+    scheduler = tasks.Scheduler()
+    morning = timezone.make_aware(datetime.datetime(2026, 3, 2, 6, 0))
+    class Unreachable:
+        name = "send_overdue_reminders"
+
+        def enqueue(self) -> None:
+            raise DatabaseError("the database is restarting")
+
+    monkeypatch.setattr(tasks, "DAILY", (Unreachable(),))
+    with pytest.raises(DatabaseError):
+        scheduler.tick(morning)
+    monkeypatch.undo()
+    assert scheduler.tick(morning + datetime.timedelta(hours=1)) == [
+        "send_overdue_reminders",
+        "prune_task_results",
+    ]

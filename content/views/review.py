@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from content import approval_rules, opsec, workflow
 from content.actors import Person, signed_in
+from content.forms.utf8 import ValidUtf8Form
 from content.models import (
     AuditEvent,
     Notification,
@@ -53,7 +54,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ValidUtf8Form):
     DECISIONS = [("approve", "Approve"), ("request_changes", "Request changes")]
 
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
@@ -165,7 +166,7 @@ ERROR_PUBLIC_REASON_LONG = (
 )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ValidUtf8Form):
     reason = forms.CharField(required=False, max_length=1000)
     public_reason = forms.CharField(
         required=False,

@@ -142,3 +142,27 @@ def test_every_field_of_a_source_refuses_the_replacement_character(name: str) ->
 def test_text_without_the_replacement_character_is_untouched(languages) -> None:
     form = NewPostForm(form_data(body="Accents, emoji and CJK: é ü 🙂 中文 — all fine."))
     assert form.is_valid(), form.errors
+
+
+def test_a_review_reason_in_invalid_utf8_is_refused_and_nothing_is_recorded(
+    client: Any, post: Post, reviewer: Any
+) -> None:
+    from content import workflow
+    from content.models import Review
+
+    workflow.submit_for_review(post=post, actor=post.created_by)
+    client.force_login(reviewer)
+    body = (
+        b"decision=request_changes&revision_id="
+        + str(post.latest_revision_id).encode()
+        + b"&reason=Dose+is+wrong+%FF%FE+here"
+    )
+    response = client.post(
+        reverse("content:review_post", args=[post.pk]),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert ERROR_INVALID_UTF8 in response.content.decode()
+    assert "Dose is wrong" in response.content.decode()  # the text stays in the form
+    assert not Review.objects.filter(revision=post.latest_revision).exists()

@@ -330,3 +330,15 @@ def test_public_pages_are_answered_before_sessions_users_and_messages(client, li
         assert not hasattr(request, "_messages"), url
     studio = client.get(reverse("content:dashboard")).wsgi_request
     assert hasattr(studio, "session") and studio.user == author
+
+
+def test_a_re_approval_below_the_threshold_updates_the_reviewer_count(
+    client, live, editor, settings
+):
+    from content.models import ReviewPolicy
+
+    assert "reviewed by 1 professional" in client.get(live.get_public_url()).content.decode()
+    ReviewPolicy.objects.filter(kind=live.kind).update(required_approvals=2)
+    fresh = Post.objects.get(pk=live.pk)
+    workflow.re_approve(post=fresh, actor=editor, revision_id=fresh.published_revision_id)
+    assert "reviewed by 2 professionals" in client.get(live.get_public_url()).content.decode()

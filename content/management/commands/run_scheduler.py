@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from content.tasks import Scheduler
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -28,7 +32,12 @@ class Command(BaseCommand):
         try:
             while True:
                 now = timezone.now()
-                if enqueued := scheduler.tick(now):
+                try:
+                    enqueued = scheduler.tick(now)
+                except DatabaseError:  # a brief outage: log it and look again at the next tick
+                    logger.exception("The scheduler could not enqueue the daily tasks.")
+                    enqueued = []
+                if enqueued:
                     self.stdout.write(f"{now:%Y-%m-%d %H:%M} enqueued {', '.join(enqueued)}")
                 time.sleep(interval)
         except KeyboardInterrupt:  # Ctrl-C: stop quietly, nothing is half done

@@ -42,6 +42,8 @@
       return undefined;
     }
     gate.busy = true;
+    // A request that never ends would hold the gate for good: give it up after 15 s.
+    this.timeout = 15000;
     this.addEventListener("loadend", function () { release(url); });
     return send.call(this, body);
   };
