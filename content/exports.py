@@ -331,6 +331,64 @@ def export_post(
     return outcome
 
 
+# --- Signed copies for readers ------------------------------------------------------------------
+
+
+def reader_profiles(post: Post) -> list[ExportProfile]:
+    """The active signing profiles whose signed text of `post` readers may download from the
+    public site and the API: none unless the published text is in force (the rule of a final
+    export); profiles whose key cannot sign now are left out. Costs one query, signs nothing."""
+    if final_blocker(post):
+        return []
+    profiles = ExportProfile.objects.filter(active=True, sign=True).select_related("signing_key")
+    return [profile for profile in profiles if _signs_now(profile)]
+
+
+def _signs_now(profile: ExportProfile) -> bool:
+    try:
+        return signer_for(profile) is not None
+    except SigningError:
+        return False
+
+
+def reader_copy(post: Post, profile_slug: str) -> Outcome:
+    """The signed, final text of `post` in one profile, as a reader downloads it.
+
+    The same text a final export gives the team (and, from the export cache, the same
+    signature), without an actor and without an audit event: it hands out what the public
+    site already shows. Raises ExportProfile.DoesNotExist for a profile that is unknown,
+    inactive or does not sign, NotExportable when the text is not in force or the opsec check
+    stops it, SigningError when the key cannot sign now, ExportError for an address missing
+    from the settings."""
+    profile = ExportProfile.objects.select_related("signing_key").get(
+        slug=profile_slug, active=True, sign=True
+    )
+    blocker = final_blocker(post)
+    if blocker:
+        raise NotExportable(blocker)
+    revision = post.expect_published_revision()  # final_blocker() refused any other
+    blocker = opsec.export_blocker(post=post, revision=revision)
+    if blocker:
+        raise NotExportable(blocker)
+    document = document_for(post, revision, final=True)
+    check_addresses(profile, document)
+    signer = signer_for(profile)
+    result = export_cache.rendered(document, settings_for(profile, final=True), signer=signer)
+    return Outcome(post, revision, profile, result, final=True)
+
+
+def reader_copies(post: Post) -> list[Outcome]:
+    """`reader_copy()` in every profile of `reader_profiles()`; one that fails (an address not
+    configured, a key store that cannot sign) is left out rather than failing the others."""
+    copies = []
+    for profile in reader_profiles(post):
+        try:
+            copies.append(reader_copy(post, profile.slug))
+        except (ExportProfile.DoesNotExist, ExportError, SigningError):
+            continue
+    return copies
+
+
 def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
     """A short notice, in the repost's forum format (signed if its profile signs), that the
     text posted there was withdrawn: its version, approvals and dates, and the reason for
