@@ -1,6 +1,7 @@
 """Public pages answered before sessions, authentication, CSRF and messages run.
 
-The index, the post pages and the feeds read none of those (a reader gets no cookie, and the
+The public pages (home, language lists, substance pages, posts and their signed copies), the
+feeds, the sitemap and robots.txt read none of those (a reader gets no cookie, and the
 pages come from the cache: content.public_cache), so their requests skip that work: a cached
 post page then costs little more than its one query. The security headers still apply: this
 middleware stands after the ones that set them (settings.MIDDLEWARE).
@@ -13,8 +14,23 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
-# The public views that are served from the cache and read no session or user.
-EARLY_VIEWS = frozenset({"public:index", "public:post", "public:feed"})
+# The public views that read no session or user (all but the signed copies are cached pages).
+EARLY_VIEWS = frozenset(
+    {
+        "public:index",
+        "public:language",
+        "public:substances",
+        "public:substance",
+        "public:post",
+        "public:signed",
+        "public:feed",
+        "public:kind_feed",
+        "public:json_feed",
+        "public:kind_json_feed",
+        "public:sitemap",
+        "public:robots",
+    }
+)
 
 
 class PublicPagesFirstMiddleware:

@@ -8,6 +8,8 @@ app_name = "public"
 
 urlpatterns = [
     path("", public.index, name="index"),
+    path("robots.txt", public.robots_txt, name="robots"),
+    path("sitemap.xml", public.sitemap_xml, name="sitemap"),
     # Reader trust: our public key, signed canary and mirror list, and the verify page.
     path("pgp.txt", trust.pgp_txt, name="pgp_txt"),
     path("pgp/", trust.pgp_page, name="pgp"),
@@ -16,6 +18,14 @@ urlpatterns = [
     path("verify/", verify.verify_page, name="verify"),
     # For monitors and the reverse proxy: the database and the key store answer.
     path("healthz", health.healthz, name="healthz"),
+    path("<slug:lang>/", public.language_page, name="language"),
+    # Before the post pattern: "feed" and "substances" are reserved slugs (content.addresses).
     path("<slug:lang>/feed/", public.feed, name="feed"),
+    path("<slug:lang>/feed/<slug:kind>/", public.feed, name="kind_feed"),
+    path("<slug:lang>/feed.json", public.json_feed_page, name="json_feed"),
+    path("<slug:lang>/feed/<slug:kind>.json", public.json_feed_page, name="kind_json_feed"),
+    path("<slug:lang>/substances/", public.substances, name="substances"),
+    path("<slug:lang>/substances/<slug:slug>/", public.substance, name="substance"),
     path("<slug:lang>/<slug:slug>/", public.post_page, name="post"),
+    path("<slug:lang>/<slug:slug>/signed/<slug:profile>/", public.signed_copy, name="signed"),
 ]

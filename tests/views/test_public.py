@@ -89,7 +89,9 @@ def test_an_overdue_post_carries_a_warning(client, post, reviewer):
     assert "review overdue" in client.get(reverse("public:index")).content.decode()
 
 
-def test_the_index_filters_by_language_and_links_translations(client, live, languages, reviewer):
+def test_the_language_page_lists_one_language_and_posts_link_translations(
+    client, live, languages, reviewer
+):
     dutch = create_post(
         author=live.created_by,
         language=languages["nl"],
@@ -98,7 +100,7 @@ def test_the_index_filters_by_language_and_links_translations(client, live, lang
         translation_of=live,
     )
     publish(dutch, [reviewer])
-    nl_only = client.get(reverse("public:index"), {"lang": "nl"}).content.decode()
+    nl_only = client.get(reverse("public:language", args=["nl"])).content.decode()
     assert "Ketamine en je blaas" in nl_only and "Ketamine and your bladder" not in nl_only
     assert 'href="/nl/ketamine-en-je-blaas/"' in client.get(live.get_public_url()).content.decode()
 

@@ -217,11 +217,15 @@ def test_the_index_is_paginated_by_the_setting(client, settings, author, reviewe
     assert len(set(shown + _titles(last))) == 10
 
 
-def test_index_page_links_keep_the_language(client, settings, author, reviewer, english):
+def test_an_old_index_link_with_a_language_redirects_to_the_language_page(
+    client, settings, author, reviewer, english
+):
     settings.PUBLIC_PAGE_SIZE = 2
     _publish_many(3, author=author, reviewer=reviewer, language=english)
-    page = client.get(reverse("public:index"), {"lang": "en"}).content.decode()
-    assert 'href="?lang=en&amp;page=2"' in page
+    old = client.get(reverse("public:index"), {"lang": "en", "page": "2"})
+    assert old.status_code == 301 and old["Location"] == "/en/?page=2"
+    assert client.get(reverse("public:index"), {"lang": "en"})["Location"] == "/en/"
+    assert len(_titles(client.get(old["Location"]))) == 1
 
 
 @pytest.mark.parametrize("page", ["0", "abc", "02", "999", "-1"])
@@ -229,9 +233,10 @@ def test_an_index_page_that_does_not_exist_is_404_and_never_cached(client, live,
     assert client.get(reverse("public:index"), {"page": page}).status_code == 404
 
 
-def test_an_unknown_language_on_the_index_is_404(client, live):
-    assert client.get(reverse("public:index"), {"lang": "xx"}).status_code == 404
-    assert client.get(reverse("public:index"), {"lang": "en"}).status_code == 200
+def test_an_unknown_language_is_404_also_through_an_old_index_link(client, live):
+    assert client.get(reverse("public:index"), {"lang": "xx"}, follow=True).status_code == 404
+    assert client.get(reverse("public:language", args=["xx"])).status_code == 404
+    assert client.get(reverse("public:index"), {"lang": "en"}, follow=True).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [10, 200])
@@ -241,13 +246,13 @@ def test_the_index_runs_the_same_queries_at_10_and_200_posts(
     settings.PUBLIC_PAGE_SIZE = 30
     _publish_many(rows, author=author, reviewer=reviewer, language=english)
     cache.clear()
-    # version, languages, count, the page's rows
-    with django_assert_num_queries(4):
+    # version, languages, active alerts, count, the page's rows, their substances
+    with django_assert_num_queries(6):
         rendered = client.get(reverse("public:index"))
     assert len(_titles(rendered)) == min(rows, 30)
     with django_assert_num_queries(1):  # the version only
         client.get(reverse("public:index"))
-    with django_assert_num_queries(3):  # version, language, the feed's posts
+    with django_assert_num_queries(4):  # version, language, the feed's posts, their tags
         assert client.get(reverse("public:feed", args=["en"])).status_code == 200
     with django_assert_num_queries(1):
         client.get(reverse("public:feed", args=["en"]))
