@@ -63,11 +63,20 @@ INSTALLED_APPS = [
     "content",  # before markdownx: our markdownx/widget.html replaces its own
     "markdownx",
     "harmreduction",  # connects the session's idle clock to logins (harmreduction/apps.py)
+    # The read-only partner API (/api/v1/, content/api/): DRF, its OpenAPI document, Swagger UI
+    # served by us (the sidecar: no CDN), CORS for GET on /api/ only.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "content.api",
 ]
 
 MIDDLEWARE = [
     # First, so that it sees every response: no-store on private pages, no HSTS on onion ones.
     "harmreduction.middleware.PrivatePagesMiddleware",
+    # As high as it can be (django-cors-headers asks it): answers CORS preflights on /api/ only.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -367,3 +376,45 @@ if PUBLIC_ONION_URL:
 # Further official addresses (mirrors) for the signed /mirrors.txt, comma-separated full URLs;
 # empty by default: the list then names the two addresses above.
 PUBLIC_MIRRORS = [url.rstrip("/") for url in env_list("PUBLIC_MIRRORS", "")]
+
+# The partner API (content/api/). Read-only JSON for everybody: no authentication, so no
+# session is read, no cookie set and no CSRF check made; JSON only (no browsable HTML API).
+# Each client address may make API_THROTTLE_RATE requests ("120/minute", "2/second"; "" for no
+# limit), counted in Django's cache under a keyed hash of the address (content/api/throttling.py).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["content.api.throttling.ClientAddressThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Harm-reduction partner API",
+    "DESCRIPTION": (
+        "Read-only: the published posts of our public site, for partner organisations to show "
+        "on their own sites. Addresses in answers are paths: join them to the address you "
+        "called (clear net or onion). Answers carry an ETag; send it back in If-None-Match "
+        "and get 304 while nothing changed. A withdrawn post answers 410: take it down."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), no third-party request.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would send our schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+# CORS: any site may read the API from a browser (GET, HEAD, OPTIONS), without credentials;
+# nothing outside /api/ gets CORS headers.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "content-language", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")

@@ -51,6 +51,8 @@ urlpatterns = [
     ),
     path("studio/", include("content.urls")),
     path("admin/", admin.site.urls),
+    # The read-only partner API (content/api/urls.py).
+    path("api/", include("content.api.urls")),
     # The public site last: its /<lang>/<slug>/ pattern must not shadow the paths above.
     path("", include("content.public_urls")),
 ]
