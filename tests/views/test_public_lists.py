@@ -105,6 +105,10 @@ def people(author: Any, reviewer: Any, make_user: Any) -> tuple[Any, ...]:
 
 @pytest.fixture
 def shelf(people: Any, languages: dict[str, Language]) -> dict[str, Post]:
+    return make_shelf(people, languages)
+
+
+def make_shelf(people: Any, languages: dict[str, Language]) -> dict[str, Post]:
     """English posts of every kind about ketamine or MDMA, and one Dutch alert."""
     en = languages["en"]
     return {
