@@ -451,7 +451,11 @@ def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponseBase:
 def _post_at(request: HttpRequest, *, lang: str, slug: str, version: PublicVersion) -> Rendered:
     """Whatever lives at this address: the post (200), a 410 or 404 for one that is not
     published, or an old address's redirect or 410."""
-    post = Post.objects.select_related("language").filter(language__code=lang, slug=slug).first()
+    post = (
+        Post.objects.select_related("language", "published_revision")
+        .filter(language__code=lang, slug=slug)
+        .first()
+    )
     if post is None:
         return Rendered(_old_address(request, lang=lang, slug=slug), changed_at=version.changed_at)
     status = post.public_status
