@@ -25,5 +25,5 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other address under /api/ answers a JSON 404 (not the public site's HTML page).
-    re_path(r"^(?P<rest>.*)$", views.no_such_path),
+    re_path(r"^(?P<rest>[\s\S]*)$", views.no_such_path),
 ]

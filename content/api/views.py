@@ -17,9 +17,16 @@ from typing import Any
 
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce, Greatest
-from django.http import HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -110,11 +117,17 @@ class NoCacheMixin:
 
 
 def not_modified(request: HttpRequest, etag: str) -> HttpResponseBase | None:
-    """A 304 when the reader's If-None-Match names `etag`, else None."""
-    answer = get_conditional_response(request, etag=etag)
-    if answer is not None:
-        answer.headers["ETag"] = etag
-        answer.headers["Cache-Control"] = CACHE_CONTROL
+    """A 304 when the reader's If-None-Match names `etag` (weakly compared), else None.
+
+    Not for `If-None-Match: *`: it would answer 304 before the query is checked, to a query
+    that never had an answer (an ETag we sent belongs to a query that was answered with 200,
+    and any change that could make it invalid, such as fewer pages, changes the ETag)."""
+    sent = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag not in sent and f"W/{etag}" not in sent:
+        return None
+    answer = HttpResponseNotModified()
+    answer.headers["ETag"] = etag
+    answer.headers["Cache-Control"] = CACHE_CONTROL
     return answer
 
 
@@ -125,7 +138,8 @@ class PostList(NoCacheMixin, ListAPIView):  # type: ignore[misc]  # DRF ships no
     pagination_class = PostPages
 
     def get_queryset(self) -> QuerySet[Post]:
-        checked = filters.PostFilters(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF skips an empty form value ("?kind=") silently.
+        checked = filters.PostFilters(data=self.request.query_params.dict())
         checked.is_valid(raise_exception=True)
         posts = with_public_fields(Post.objects.published()).only(*LIST_COLUMNS)
         return filters.apply(posts, checked.validated_data).order_by(F("updated_at").desc(), "-pk")
