@@ -16,9 +16,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from content import roles, states, workflow
+from content import addresses, roles, states, workflow
 from content.models import Language, Post, PostKind, PublicVersion, Revision
-from content.revisions import create_post
+from content.revisions import SlugTaken, create_post
 from content.views.public import active_alerts
 from tests.support import content_of
 from tests.views.test_pagination import posts_like
@@ -439,3 +439,41 @@ def test_a_public_list_runs_the_same_queries_at_10_and_200_posts(
     if name != "search":
         with django_assert_num_queries(1):  # the version only
             assert client.get(url(), params).status_code == 200
+
+
+# --- The fast path and reserved addresses ------------------------------------------------------
+
+NEW_PAGES = (
+    "/en/",
+    "/en/?kind=drug_alert",
+    "/en/?q=pills",
+    "/en/substances/",
+    "/en/substances/mdma/",
+    "/en/feed/alerts/",
+    "/en/feed.json",
+    "/en/feed/alerts.json",
+    "/sitemap.xml",
+    "/robots.txt",
+)
+
+
+def test_the_new_public_pages_are_answered_before_sessions_users_and_messages(
+    client: Any, shelf: dict[str, Post], author: Any
+) -> None:
+    client.force_login(author)  # a team member reading the public site
+    for url in NEW_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        request = response.wsgi_request
+        assert not hasattr(request, "session"), url
+        assert not hasattr(request, "user"), url
+        assert "default-src 'self'" in response["Content-Security-Policy"], url
+        assert response["X-Frame-Options"] == "DENY", url
+
+
+@pytest.mark.parametrize("slug", ["feed", "substances"])
+def test_the_public_sites_own_paths_cannot_become_a_post_address(
+    shelf: dict[str, Post], editor: Any, slug: str
+) -> None:
+    with pytest.raises(SlugTaken):
+        addresses.change_slug(post=shelf["bladder"], actor=editor, slug=slug, keep_old_address=True)
