@@ -15,7 +15,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from content.api import views
-from content.api.docs import DocsView
+from content.api.docs import docs_view
 
 app_name = "api"
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("v1/posts/", views.PostList.as_view(), name="posts"),
     path("v1/posts/<slug:lang>/<slug:slug>/", views.PostDetail.as_view(), name="post"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", docs_view(), name="docs"),
     # Last: any other address under /api/ answers a JSON 404 (not the public site's HTML page).
     re_path(r"^(?P<rest>[\s\S]*)$", views.no_such_path),
 ]
