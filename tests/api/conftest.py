@@ -3,7 +3,9 @@ a test is about it, and the browser fixtures for the docs page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -11,9 +13,33 @@ import pytest
 from content import roles
 from content.models import Language, Post, PostKind
 from content.revisions import create_post
-from tests.browser.conftest import browser, page  # noqa: F401 - fixtures for test_docs_browser
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    page,  # noqa: F401 - for test_docs_browser
+)
 from tests.support import content_of
 from tests.workflow_helpers import publish
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """tests/browser's Chromium, for this directory's one browser test, closed when its module
+    ends. Re-exporting tests/browser's session fixture would start a second Playwright beside
+    the one tests/browser starts later, and Playwright's sync API refuses to run inside the
+    first one's event loop."""
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(autouse=True)
