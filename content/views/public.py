@@ -528,3 +528,9 @@ def signed_copy(request: HttpRequest, lang: str, slug: str, profile: str) -> Htt
     response["Content-Language"] = lang
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page in the site's own frame (a heading, the way home, the footer's trust links)
+    instead of Django's bare one: the handler404 of the root URLconf."""
+    return render(request, "content/public/not_found.html", status=HTTPStatus.NOT_FOUND)
