@@ -45,7 +45,8 @@ class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
 
 
 class ShownOnPublicPages[M: models.Model](admin.ModelAdmin[M]):
-    """Names the public pages show: changing them makes every cached public page stale."""
+    """What the public pages show (names of languages and tags, the signed copies a post page
+    offers per export profile): changing it makes every cached public page stale."""
 
     def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
         with transaction.atomic():
@@ -105,7 +106,7 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
 
 
 @admin.register(ExportProfile)
-class ExportProfileAdmin(admin.ModelAdmin[ExportProfile]):
+class ExportProfileAdmin(ShownOnPublicPages[ExportProfile]):
     """Editors manage forum profiles here; the model's clean() checks dialects, templates,
     Tor link rules and signing. Every change is written to the audit log."""
 

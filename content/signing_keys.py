@@ -32,7 +32,7 @@ from content.exporters.signing import (
     keystore,
     list_keys,
 )
-from content.models import AuditEvent, SigningKey, record_event
+from content.models import AuditEvent, PublicVersion, SigningKey, record_event
 
 ERROR_PUBLIC_ONLY = (
     "That text holds only a public key. To sign, the secret key is needed: export it with "
@@ -136,6 +136,7 @@ def set_key_active(*, key: SigningKey, actor: Actor, active: bool) -> SigningKey
     _check_editor(actor, "content.change_signingkey", ERROR_SWITCH_PERMISSION)
     key.active = active
     key.save(update_fields=["active"])
+    PublicVersion.bump()  # post pages and the API offer signed copies only while a key signs
     record_event(
         action=AuditEvent.Action.SIGNING_KEY_CHANGED,
         actor=actor,
@@ -245,6 +246,7 @@ def retire_signing_key(*, key: SigningKey, actor: Actor, reason: str = "") -> Si
     key.status_changed_at = timezone.now()
     key.status_reason = " ".join(reason.split())[:REASON_MAX_CHARS]
     key.save(update_fields=["status", "status_changed_at", "status_reason"])
+    PublicVersion.bump()  # its profiles' signed copies leave the public pages
     record_event(
         action=AuditEvent.Action.SIGNING_KEY_RETIRED,
         actor=actor,
@@ -287,6 +289,7 @@ def revoke_signing_key(
         key.status_changed_at = timezone.now()
         key.status_reason = reason
         key.save(update_fields=["status", "status_changed_at", "status_reason"])
+        PublicVersion.bump()  # its profiles' signed copies leave the public pages
         record_event(
             action=AuditEvent.Action.SIGNING_KEY_REVOKED,
             actor=actor,
