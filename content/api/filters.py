@@ -10,7 +10,7 @@ from rest_framework import serializers
 from content.models import PostKind, PostQuerySet, Tag
 
 
-class PostFilters(serializers.Serializer):  # type: ignore[misc]  # DRF ships no hints
+class PostFilters(serializers.Serializer[Any]):
     """Every filter is optional; given together, a post must match them all."""
 
     language = serializers.SlugField(

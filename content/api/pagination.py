@@ -13,7 +13,7 @@ MAX_PAGE_SIZE = 100
 ERROR_PAGE_SIZE = f"page_size is a whole number from 1 to {MAX_PAGE_SIZE}."
 
 
-class PostPages(PageNumberPagination):  # type: ignore[misc]  # DRF ships no hints
+class PostPages(PageNumberPagination):
     """`?page=` and `?page_size=` (at most MAX_PAGE_SIZE). DRF quietly clamps or ignores a
     page size out of range; here it is refused (400), so the answer is what was asked for.
     A page past the last answers 404, as DRF does."""

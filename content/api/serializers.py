@@ -21,17 +21,17 @@ def api_path(post: Post) -> str:
     return reverse("api:post", args=[post.language.code, post.slug])
 
 
-class TagSerializer(serializers.Serializer):  # type: ignore[misc]  # DRF ships no hints
+class TagSerializer(serializers.Serializer[Any]):
     slug = serializers.SlugField(help_text="What the substance and topic filters take.")
     name = serializers.CharField()
 
 
-class TagsSerializer(serializers.Serializer):  # type: ignore[misc]
+class TagsSerializer(serializers.Serializer[Any]):
     substances = TagSerializer(many=True)
     topics = TagSerializer(many=True)
 
 
-class SourceSerializer(serializers.Serializer):  # type: ignore[misc]
+class SourceSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
     consulted = serializers.CharField(
@@ -39,7 +39,7 @@ class SourceSerializer(serializers.Serializer):  # type: ignore[misc]
     )
 
 
-class PostSummarySerializer(serializers.Serializer):  # type: ignore[misc]
+class PostSummarySerializer(serializers.Serializer[Any]):
     """A post as the list shows it: everything but the text and its sources."""
 
     language = serializers.CharField(source="language.code", help_text="Language code.")
@@ -89,7 +89,7 @@ class PostSummarySerializer(serializers.Serializer):  # type: ignore[misc]
         return api_path(post)
 
 
-class TranslationSerializer(serializers.Serializer):  # type: ignore[misc]
+class TranslationSerializer(serializers.Serializer[Any]):
     language = serializers.CharField(source="language.code")
     api_url = serializers.SerializerMethodField()
     public_url = serializers.CharField(source="get_public_url")
@@ -98,7 +98,7 @@ class TranslationSerializer(serializers.Serializer):  # type: ignore[misc]
         return api_path(post)
 
 
-class SignedCopySerializer(serializers.Serializer):  # type: ignore[misc]
+class SignedCopySerializer(serializers.Serializer[Any]):
     """The signed text readers can copy and check with gpg, in one forum format: the same
     text and signature as our own reposts."""
 
@@ -152,7 +152,7 @@ class PostDetailSerializer(PostSummarySerializer):
         return list(SignedCopySerializer(copies, many=True).data)
 
 
-class GoneSerializer(serializers.Serializer):  # type: ignore[misc]
+class GoneSerializer(serializers.Serializer[Any]):
     """A post taken off the public site (withdrawn or archived), or an address that had to
     disappear: when, and why in words for readers. The internal reason is never given."""
 
@@ -160,11 +160,11 @@ class GoneSerializer(serializers.Serializer):  # type: ignore[misc]
     reason = serializers.CharField(allow_blank=True)
 
 
-class ErrorSerializer(serializers.Serializer):  # type: ignore[misc]
+class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
-class ValidationErrorSerializer(serializers.Serializer):  # type: ignore[misc]
+class ValidationErrorSerializer(serializers.Serializer[Any]):
     """A refused query parameter: its name, and what is wrong with it."""
 
     language = serializers.ListField(child=serializers.CharField(), required=False)

@@ -19,7 +19,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from harmreduction.accounts import client_ip
 
 
-class ClientAddressThrottle(SimpleRateThrottle):  # type: ignore[misc]  # DRF ships no hints
+class ClientAddressThrottle(SimpleRateThrottle):
     """settings.API_THROTTLE_RATE ("120/minute"; "" switches it off) per client address;
     beyond it, 429 with Retry-After."""
 
