@@ -1,7 +1,8 @@
 """The public site as an anonymous reader meets it, for tests/browser/test_public_pages.py.
 
 `seed_public_site()` writes the demo content (content.demo) plus what it lacks for a reader:
-published posts in Dutch and French, a signing key. `audit_site()` crawls the live server from
+published posts in Dutch and French, a moved address, a current and a retired signing key, a
+signed canary. `audit_site()` crawls the live server from
 `/` in two browser contexts and gathers every problem it sees, per requirement, without stopping
 at the first: a page with JavaScript off at a phone's size (the Tor Browser "safest" reader), and
 a desktop page with JavaScript on, where axe-core and a CSP violation listener run.
@@ -28,7 +29,7 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from content import addresses, demo, states
+from content import addresses, demo, signing_keys, states, trust
 from content.models import ExportProfile, Language, Post, PostKind
 from content.revisions import RevisionContent, Source, create_post
 from tests.support import Keys, key_record, signed_attestation
@@ -133,7 +134,8 @@ def restore_seeded_rows() -> None:
 
 
 def seed_public_site(keys: Keys) -> SeededSite:
-    """The demo content, its Dutch translation published, a French post, our key on record."""
+    """The demo content, its Dutch translation published, a French post, an address given up,
+    our keys on record, a forum profile signing with the current one, a signed canary."""
     restore_seeded_rows()
     demo.seed()
     users = {user.username: user for user in get_user_model().objects.all()}
@@ -155,9 +157,14 @@ def seed_public_site(keys: Keys) -> SeededSite:
         post=moved, actor=users["eva"], slug="testing-pills-yourself", keep_old_address=False
     )
     # Our key on record, and one forum profile signing with it: post pages offer its copies.
+    # An older key, retired; the canary and mirror list signed (the PGP page shows all three).
     ExportProfile.objects.filter(slug="phpbb").update(
         sign=True, signing_key=key_record(keys.home, keys.team, "Team key")
     )
+    signing_keys.retire_signing_key(
+        key=key_record(keys.home, keys.expired, "Old key"), actor=users["eva"], reason="Replaced."
+    )
+    trust.sign_statements(actor=users["eva"])
 
     public = Post.objects.published().select_related("language", "published_revision")
     alert = public.get(slug="high-dose-mdma-pills-orange-tesla")
