@@ -477,3 +477,15 @@ def test_the_public_sites_own_paths_cannot_become_a_post_address(
 ) -> None:
     with pytest.raises(SlugTaken):
         addresses.change_slug(post=shelf["bladder"], actor=editor, slug=slug, keep_old_address=True)
+
+
+def test_list_pages_name_their_feeds_in_link_rel_alternate(
+    client: Any, shelf: dict[str, Post]
+) -> None:
+    def alternates(url: str) -> set[str]:
+        head = client.get(url).content.decode().split("</head>")[0]
+        return set(re.findall(r'<link rel="alternate" type="[^"]+"[^>]* href="([^"]+)"', head))
+
+    assert {"/en/feed/", "/en/feed/alerts/", "/nl/feed/", "/nl/feed/alerts/"} <= alternates("/")
+    for url in ("/en/", "/en/substances/", "/en/substances/mdma/", "/en/orange-tesla-pills/"):
+        assert {"/en/feed/", "/en/feed.json", "/en/feed/alerts/"} <= alternates(url), url
