@@ -32,9 +32,6 @@ ERROR_SLUG_FORMAT = (
     "An address may use only lower-case letters, digits, hyphens and underscores (at most "
     f"{MAX_SLUG_LENGTH} characters), e.g. ketamine-and-your-bladder."
 )
-# Second path segments the public site uses for its own pages (content/public_urls.py): a post
-# with one of these slugs would be hidden behind them.
-RESERVED_SLUGS = frozenset({"feed", "substances"})
 ERROR_NO_PERMISSION = "You may not change the address of this post."
 ERROR_PUBLISHED = (
     "This post has been published, so its address is known to readers and forums: only an "
@@ -87,7 +84,7 @@ def change_slug(*, post: Post, actor: Actor, slug: str, keep_old_address: bool) 
     _check_slug(slug)
     if slug == locked.slug:
         return locked
-    if slug in RESERVED_SLUGS or address_taken(language=locked.language, slug=slug, post=locked):
+    if address_taken(language=locked.language, slug=slug, post=locked):
         raise SlugTaken
     old = locked.slug
     kind = ""

@@ -153,3 +153,24 @@ def test_resolve_finds_the_post_an_old_address_redirects_to_and_names_nothing_wh
     assert addresses.resolve(language_code="en", slug="step-1").gone
     nothing = addresses.resolve(language_code="en", slug="never-was")
     assert nothing.post is None and nothing.old is None
+
+
+@pytest.mark.parametrize("reserved", ["feed", "substances"])
+def test_the_public_sites_own_paths_are_never_made_into_a_post_address(
+    reserved, author, english
+) -> None:
+    """/en/feed/ and /en/substances/ are the site's pages: a post titled so gets "-2", and
+    asking for the address outright is refused as taken."""
+    post = create_post(
+        author=author, language=english, kind=PostKind.ARTICLE, content=content_of(title=reserved)
+    )
+    assert post.slug == f"{reserved}-2"
+    assert unique_slug(language=english, title=reserved.title()) == f"{reserved}-3"
+    with pytest.raises(SlugTaken):
+        create_post(
+            author=author,
+            language=english,
+            kind=PostKind.ARTICLE,
+            content=content_of(title="Other"),
+            slug=reserved,
+        )

@@ -49,9 +49,17 @@ class OldAddress(models.Model):
         return f"{self.slug} [{self.language_id}] {self.kind}"
 
 
+# Second path segments the public site uses for its own pages (content/public_urls.py): a post
+# with one of these slugs would be hidden behind them, so they are always taken.
+RESERVED_SLUGS = frozenset({"feed", "substances"})
+
+
 def address_taken(*, language: Language, slug: str, post: Post | None = None) -> bool:
     """Whether `slug` in `language` belongs to another post: its current slug, or an old address
-    that still redirects to it (taking that would silently break the redirect)."""
+    that still redirects to it (taking that would silently break the redirect). The public
+    site's own paths (RESERVED_SLUGS) are always taken."""
+    if slug in RESERVED_SLUGS:
+        return True
     posts = Post.objects.filter(language=language, slug=slug)
     old = OldAddress.objects.redirecting().filter(language=language, slug=slug)
     if post is not None and post.pk is not None:
