@@ -59,3 +59,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A missing page is answered in the public site's frame (a heading, the way home, the footer's
+# trust links) rather than Django's bare page; the API answers its own JSON 404.
+handler404 = "content.views.public.not_found"

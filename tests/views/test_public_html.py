@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import deque
 from html.parser import HTMLParser
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,6 @@ from django.urls import reverse
 
 from content import roles
 from content.models import ExportProfile, Post
-from harmreduction import urls as root_urls
 from tests.views.test_public_lists import make_shelf
 
 pytestmark = pytest.mark.usefixtures("export_settings")
@@ -215,18 +213,10 @@ def test_the_strict_parser_catches_what_it_must() -> None:
         own_links(["http://testserver/en/"])
 
 
-# The root URLconf with the public site's 404 page as its handler404 (harmreduction/urls.py
-# is to name it so).
-WITH_HANDLER404 = ModuleType("with_handler404")
-WITH_HANDLER404.urlpatterns = root_urls.urlpatterns  # type: ignore[attr-defined]
-WITH_HANDLER404.handler404 = "content.views.public.not_found"  # type: ignore[attr-defined]
-
-
 def test_the_not_found_page_is_a_whole_page_of_the_site(
     client: Any, settings: Any, db: Any
 ) -> None:
     settings.DEBUG = False
-    settings.ROOT_URLCONF = WITH_HANDLER404
     for url in ("/no/such/page/", "/en/no-such-post-here/", "/xx/"):
         response = client.get(url)
         assert response.status_code == 404, url
