@@ -41,6 +41,7 @@ from content.exporters import (
     SigningError,
 )
 from content.exporters.placeholders import template_placeholders
+from content.feeds import FEED_KINDS
 from content.models import (
     AuditEvent,
     ExportProfile,
@@ -48,6 +49,7 @@ from content.models import (
     PostState,
     Repost,
     Revision,
+    Tag,
     record_event,
 )
 from content.models.posts import NOT_PUBLISHED, REVIEW_OVERDUE
@@ -186,7 +188,8 @@ def reader_paths(post: Post) -> dict[str, Any]:
 
 def public_page_exists(path: str) -> bool:
     """A path on our public site that a reader can open: one of its pages, a published post
-    (or an old address that redirects to one), or an uploaded image. Never the studio."""
+    (or an old address that redirects to one) or its signed copy, a language, substance or feed
+    page with something published, or an uploaded image. Never the studio."""
     if path.startswith(settings.MEDIA_URL):
         return True
     try:
@@ -195,9 +198,24 @@ def public_page_exists(path: str) -> bool:
         return False
     if match.namespace != "public":
         return False
-    if match.url_name != "post":
+    kwargs, name = match.kwargs, match.url_name
+    if name in ("post", "signed"):
+        return _published_post_at(kwargs["lang"], kwargs["slug"])
+    if "lang" not in kwargs:
         return True
-    found = addresses.resolve(language_code=match.kwargs["lang"], slug=match.kwargs["slug"])
+    published = Post.objects.published().filter(language__code=kwargs["lang"])
+    if name == "substance":
+        published = published.filter(
+            published_revision__tags__kind=Tag.Kind.SUBSTANCE,
+            published_revision__tags__slug=kwargs["slug"],
+        )
+    if "kind" in kwargs and kwargs["kind"] not in FEED_KINDS:
+        return False
+    return published.exists()
+
+
+def _published_post_at(lang: str, slug: str) -> bool:
+    found = addresses.resolve(language_code=lang, slug=slug)
     post = found.post or (found.old.post if found.old is not None and not found.gone else None)
     return post is not None and Post.objects.published().filter(pk=post.pk).exists()
 
