@@ -428,9 +428,10 @@ Sitemap: {sitemap}
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawlers may read the public site, not the studio; the sitemap by its path, which is
-    the same on the clear web and over Tor."""
-    body = ROBOTS.format(sitemap=reverse("public:sitemap"))
+    """Crawlers may read the public site, not the studio. The sitemap's address is absolute, as
+    the robots.txt standard asks, on the host the crawler asked (the onion service's own over
+    Tor); the file is not cached, so no host's address is served to another."""
+    body = ROBOTS.format(sitemap=origin_of(request) + reverse("public:sitemap"))
     return HttpResponse(body, content_type=TEXT)
 
 

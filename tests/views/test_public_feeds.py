@@ -237,15 +237,19 @@ def test_the_json_feed_ids_equal_the_atom_ids(client: Any, shelf: dict[str, Post
 
 
 def test_robots_txt_allows_the_public_site_keeps_crawlers_out_of_the_studio_and_names_the_sitemap(
-    client: Any, db: Any
+    client: Any, db: Any, settings: Any
 ) -> None:
+    settings.ALLOWED_HOSTS = [ONION, "testserver"]
     response = client.get("/robots.txt")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     for path in ("/studio/", "/admin/", "/accounts/"):
         assert f"Disallow: {path}" in lines
-    assert "Allow: /" in lines and "Sitemap: /sitemap.xml" in lines
+    assert "Allow: /" in lines and "Sitemap: http://testserver/sitemap.xml" in lines
     assert not any(line.startswith("Disallow: /verify") for line in lines)
+    # On the host the crawler asked: the onion service's own over Tor.
+    onion = client.get("/robots.txt", headers={"host": ONION}).content.decode()
+    assert f"Sitemap: http://{ONION}/sitemap.xml" in onion.splitlines()
 
 
 def test_the_sitemap_lists_published_posts_language_pages_and_substance_pages_with_lastmod(
