@@ -35,6 +35,8 @@ def test_a_post_page_shows_version_publication_and_last_review_dates(
     assert f"published {timezone.localtime(published.published_at):%Y-%m-%d}" in html
     assert published.last_reviewed_at is not None
     assert f"last reviewed {timezone.localtime(published.last_reviewed_at):%Y-%m-%d}" in html
+    assert published.review_due is not None
+    assert f"next review {published.review_due:%Y-%m-%d}" in html
     assert "EUDA drug profile" in html and "consulted 2026-10-01" in html
 
 
