@@ -8,6 +8,13 @@ AUTHORS = "Authors"
 REVIEWERS = "Reviewers"
 EDITORS = "Editors"
 
+# The right to manage the team in the studio (content/team.py): invite, change roles,
+# deactivate and reactivate. Not auth.change_user: with that, an editor could edit users in the
+# admin, make anyone a superuser or set passwords. Django has no model of ours to hang it on, so
+# ensure_roles() creates it on the user model's content type.
+MANAGE_TEAM = "auth.manage_team"
+MANAGE_TEAM_NAME = "Can invite colleagues, change their roles and deactivate them"
+
 # Group name -> "app_label.codename" permissions. Editors also get admin access (is_staff).
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     AUTHORS: {
@@ -71,14 +78,23 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "axes.delete_accessattempt",
         # background tasks: failed mail and its traceback, in the admin (read-only there)
         "django_tasks_database.view_dbtaskresult",
+        # the team page in the studio (content/team.py)
+        MANAGE_TEAM,
     },
 }
 
 
 def ensure_roles(**kwargs: Any) -> None:
     """post_migrate handler: create the groups and grant exactly their permissions."""
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
 
+    Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        codename=MANAGE_TEAM.split(".")[1],
+        defaults={"name": MANAGE_TEAM_NAME},
+    )
     for group_name, wanted in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         permissions = []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.views import author, exports, markdown_editor, review
+from content.views import author, exports, markdown_editor, review, team
 
 app_name = "content"
 
@@ -43,6 +43,15 @@ urlpatterns = [
     path("keys/<int:pk>/retire/", exports.key_retire, name="key_retire"),
     path("keys/<int:pk>/revoke/", exports.key_revoke, name="key_revoke"),
     path("keys/<int:pk>/public.asc", exports.key_public, name="key_public"),
+    # The team, for editors (content/views/team.py), and the invitation's link for newcomers.
+    path("team/", team.team_list, name="team"),
+    path("team/invite/", team.team_invite, name="team_invite"),
+    path("team/<int:pk>/roles/", team.team_roles, name="team_roles"),
+    path("team/<int:pk>/deactivate/", team.team_deactivate, name="team_deactivate"),
+    path("team/<int:pk>/reactivate/", team.team_reactivate, name="team_reactivate"),
+    path("team/<int:pk>/resend/", team.team_resend, name="team_resend"),
+    path("welcome/<uidb64>/<token>/", team.welcome, name="team_welcome"),
+    path("welcome/done/", team.welcome_done, name="team_welcome_done"),
     # Paths fixed by MARKDOWNX_URLS_PATH and MARKDOWNX_UPLOAD_URLS_PATH in settings.
     path("markdown/preview/", markdown_editor.markdown_preview, name="markdown_preview"),
     path("markdown/upload/", markdown_editor.image_upload, name="image_upload"),

@@ -205,6 +205,12 @@ class AuditEvent(WrittenOnce):
         EXPORT_PROFILE_CHANGED = "export_profile_changed", "Export profile changed"
         SLUG_CHANGED = "slug_changed", "Address (slug) changed"
         OPSEC_OVERRIDDEN = "opsec_overridden", "Opsec finding overridden"
+        # The team (content/team.py): the person changed is named in the details.
+        USER_INVITED = "user_invited", "Colleague invited"
+        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+        ROLES_CHANGED = "roles_changed", "Roles changed"
+        USER_DEACTIVATED = "user_deactivated", "Account deactivated"
+        USER_REACTIVATED = "user_reactivated", "Account reactivated"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(
