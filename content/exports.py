@@ -444,14 +444,46 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
 
 
 def _audit(outcome: Outcome, actor: Actor) -> None:
+    """Record a final export (or a withdrawal notice) once per revision, profile, person and
+    day: showing the same text again that day, or downloading what was just shown, adds
+    nothing. Another profile, person or day, or other text (a fresh signature, a notice
+    instead of the post), is a new event. Called with the post locked (export_post), or locks
+    it here, so that two requests at once cannot both find no event and both write one."""
+    Post.objects.select_for_update().filter(pk=outcome.post.pk).values_list("pk").first()
+    fields = audit_fields(actor)
+    details = {
+        "profile": outcome.profile.slug,
+        "profile_name": outcome.profile.name,
+        "content_hash": outcome.revision.content_hash,
+        "part_hashes": outcome.part_hashes,
+        "signed": outcome.result.signed,
+        "withdrawal_notice": outcome.notice,
+    }
+    if _recorded_today(outcome, fields, details):
+        return
     record_event(
         action=AuditEvent.Action.EXPORTED,
-        **audit_fields(actor),
+        **fields,
         post=outcome.post,
         revision=outcome.revision,
-        profile=outcome.profile.slug,
-        content_hash=outcome.revision.content_hash,
-        part_hashes=outcome.part_hashes,
-        signed=outcome.result.signed,
-        withdrawal_notice=outcome.notice,
+        **details,
+    )
+
+
+def _recorded_today(outcome: Outcome, fields: dict[str, Any], details: dict[str, Any]) -> bool:
+    """An export event today by the same person (or job) with the same profile and parts."""
+    events = AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORTED,
+        post=outcome.post,
+        revision=outcome.revision,
+        actor=fields["actor"],
+        created_at__date=timezone.localdate(),
+        details__profile=outcome.profile.slug,
+    )
+    if "system" in fields:
+        events = events.filter(details__system=fields["system"])
+    same = ("part_hashes", "signed", "withdrawal_notice")
+    return any(
+        all(event.get(key) == details[key] for key in same)
+        for event in events.values_list("details", flat=True)
     )
