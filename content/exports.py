@@ -451,7 +451,7 @@ def _audit(outcome: Outcome, actor: Actor) -> None:
     it here, so that two requests at once cannot both find no event and both write one."""
     Post.objects.select_for_update().filter(pk=outcome.post.pk).values_list("pk").first()
     fields = audit_fields(actor)
-    details = {
+    details: dict[str, Any] = {
         "profile": outcome.profile.slug,
         "profile_name": outcome.profile.name,
         "content_hash": outcome.revision.content_hash,

@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from content import exports, reposts, signing_keys
+from content import exports, forum_preview, reposts, signing_keys
 from content.exporters import ExportError, SigningError
 from content.forms import (
     FINAL,
@@ -53,6 +54,21 @@ def _can_final(request: HttpRequest) -> bool:
     return request.user.has_perm("content.export_final")
 
 
+# The profile a person last exported with, preselected on their next export page.
+LAST_PROFILE = "content:last_export_profile"
+
+
+def _shown(outcome: exports.Outcome) -> list[tuple[str, SafeString]]:
+    """Each part with its rendering as the profile's forum shows it (content.forum_preview)."""
+    profile = outcome.profile
+    shown = []
+    for part in outcome.parts:
+        rendered = forum_preview.preview_html(part, format=profile.format, dialect=profile.dialect)
+        # Safe: preview_html() returns what the project's one sanitizer let through.
+        shown.append((part, mark_safe(rendered)))  # noqa: S308
+    return shown
+
+
 def _download(outcome: exports.Outcome) -> HttpResponse:
     name, data, content_type = outcome.download()
     response = HttpResponse(data, content_type=content_type)
@@ -65,7 +81,10 @@ def post_export(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post(request, pk)
     blocker = exports.final_blocker(post)
     can_final = _can_final(request) and not blocker
-    initial = {"version": FINAL if can_final else PREVIEW}
+    initial = {
+        "version": FINAL if can_final else PREVIEW,
+        "profile": request.session.get(LAST_PROFILE),
+    }
     form = ExportForm(request.POST or None, initial=initial)
     context: dict[str, Any] = {
         "post": post,
@@ -81,16 +100,17 @@ def post_export(request: HttpRequest, pk: int) -> HttpResponse:
     final = form.cleaned_data["version"] == FINAL
     if final and not _can_final(request):
         raise PermissionDenied(ERROR_FINAL_PERMISSION)
+    profile = form.cleaned_data["profile"]
+    request.session[LAST_PROFILE] = profile.slug
     try:
-        outcome = exports.export_post(
-            post=post, profile=form.cleaned_data["profile"], actor=request.user, final=final
-        )
+        outcome = exports.export_post(post=post, profile=profile, actor=request.user, final=final)
     except (ExportError, SigningError) as error:
         context["error"] = str(error)
         return render(request, "content/exports/export.html", context, status=400)
     if "download" in request.POST:
         return _download(outcome)
-    return render(request, "content/exports/export.html", context | {"outcome": outcome})
+    context |= {"outcome": outcome, "shown": _shown(outcome)}
+    return render(request, "content/exports/export.html", context)
 
 
 # --- The repost register ------------------------------------------------------------------------
@@ -208,6 +228,7 @@ def repost_replacement(request: HttpRequest, pk: int) -> HttpResponse:
         return _download(outcome)
     context |= {
         "outcome": outcome,
+        "shown": _shown(outcome),
         "form": NoticePostedForm(initial={"posted_on": timezone.localdate()})
         if context["withdrawn"]
         else PostedForm(initial={"where": repost.where, "posted_on": timezone.localdate()}),

@@ -51,9 +51,7 @@ def test_a_download_after_a_view_the_same_day_adds_nothing(author_client, publis
     assert len(exported()) == 1
 
 
-def test_another_person_or_another_day_is_a_new_event(
-    author_client, published, make_user
-) -> None:
+def test_another_person_or_another_day_is_a_new_event(author_client, published, make_user) -> None:
     export(author_client, published, "xenforo")
     other = Client()
     other.force_login(make_user("carla", roles.AUTHORS))
