@@ -42,6 +42,12 @@ def approval_blocker(post: Post, revision: Revision, user: Actor) -> str:
     """Why `user` may not approve `revision` ("" when they may). Used by views to explain."""
     if not ALLOWED_TRANSITIONS["approve"].permitted(post, user):
         return ERROR_PERMISSION.format(action="approve")
+    return own_text_blocker(post, revision, user)
+
+
+def own_text_blocker(post: Post, revision: Revision, user: Actor) -> str:
+    """Four eyes: ERROR_OWN_TEXT if `user` wrote any revision up to `revision` since the text
+    published before it ("" if not)."""
     after = (
         post.published_base_number
         if revision.pk == post.published_revision_id

@@ -20,11 +20,16 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications, public_words
+from content import actions, notifications, public_words, search
+from content.actions import ERROR_ALREADY_APPROVED as ERROR_ALREADY_APPROVED
+from content.actions import ERROR_NOT_ENOUGH as ERROR_NOT_ENOUGH
+from content.actions import ERROR_NOT_PUBLISHED as ERROR_NOT_PUBLISHED
+from content.actions import ERROR_STATE as ERROR_STATE
 from content.actors import Actor, signed_in
 from content.approval_rules import ERROR_OWN_TEXT as ERROR_OWN_TEXT  # re-exported for callers
-from content.approval_rules import ERROR_PERMISSION, approvals, writers_between
+from content.approval_rules import ERROR_PERMISSION as ERROR_PERMISSION
 from content.approval_rules import approval_blocker as approval_blocker  # re-exported for views
+from content.approval_rules import approvals, writers_between
 from content.models import (
     AuditEvent,
     Post,
@@ -42,14 +47,10 @@ if TYPE_CHECKING:
 
 S = PostState
 
-ERROR_STATE = "You cannot {action} a post that is {state}."
-ERROR_NOT_PUBLISHED = "This post has no published text to {action}."
 ERROR_STALE = (
     "Revision {seen} is no longer the one under review: revision {current} was saved since. "
     "Nothing was recorded; look at the newer revision."
 )
-ERROR_ALREADY_APPROVED = "You already approved revision {number}."
-ERROR_NOT_ENOUGH = "Revision {number} has {count} of the {required} approvals it needs."
 ERROR_REASON = "Say what must change and why; the author needs the reason."
 ERROR_ARCHIVED = "This post is archived. An editor must restore it before it can be edited."
 
@@ -66,8 +67,14 @@ class NotPermitted(WorkflowError, PermissionError):
     """The actor may not perform this transition on this post."""
 
 
-def _label(action: str) -> str:
-    return action.replace("_", " ")
+def _check(post: Post, actor: Actor, action: str) -> Transition:
+    """The checks the studio runs too (content.actions: state, right, the action's rules), on
+    the locked post; a refusal becomes the error callers catch."""
+    refused = actions.refusal(action, post, actor)
+    if refused is not None:
+        error = NotPermitted if refused.not_permitted else TransitionNotAllowed
+        raise error(refused.message)
+    return ALLOWED_TRANSITIONS[action]
 
 
 def lock_post(post: Post) -> Post:
@@ -78,23 +85,6 @@ def lock_post(post: Post) -> Post:
         .select_related("published_revision")
         .get(pk=post.pk)
     )
-
-
-def _check_state(post: Post, action: str) -> Transition:
-    transition = ALLOWED_TRANSITIONS[action]
-    if post.state not in transition.sources:
-        state = PostState(post.state).label.lower()
-        raise TransitionNotAllowed(ERROR_STATE.format(action=_label(action), state=state))
-    return transition
-
-
-def _require(condition: bool, action: str) -> None:
-    if not condition:
-        raise NotPermitted(ERROR_PERMISSION.format(action=_label(action)))
-
-
-def _check_permission(post: Post, actor: Actor, action: str) -> None:
-    _require(ALLOWED_TRANSITIONS[action].permitted(post, actor), action)
 
 
 # Fields the public site shows (its pages, feeds, /verify/ and withdrawal notices read them).
@@ -163,8 +153,7 @@ def _new_review(
 @transaction.atomic
 def submit_for_review(*, post: Post, actor: Actor) -> Post:
     post = lock_post(post)
-    transition = _check_state(post, "submit_for_review")
-    _check_permission(post, actor, "submit_for_review")
+    transition = _check(post, actor, "submit_for_review")
     post.state, post.state_note, post.submitted_at = transition.new_state, "", timezone.now()
     _save(post, "state", "state_note", "submitted_at")
     revision = post.expect_latest_revision()
@@ -181,14 +170,9 @@ def submit_for_review(*, post: Post, actor: Actor) -> Post:
 @transaction.atomic
 def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = "") -> Review:
     post = lock_post(post)
-    _check_state(post, "approve")
+    _check(post, actor, "approve")
     revision = _check_current(post, revision_id, post.latest_revision)
-    blocker = approval_blocker(post, revision, actor)
-    if blocker:
-        raise NotPermitted(blocker)
     reviewer = signed_in(actor)
-    if revision.reviews.filter(reviewer=reviewer, decision=Review.Decision.APPROVE).exists():
-        raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
     review = _new_review(post, revision, reviewer, Review.Decision.APPROVE, note)
     count, required = approvals(revision), _policy(post).required_approvals
     record_event(
@@ -213,8 +197,7 @@ def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = ""
 @transaction.atomic
 def request_changes(*, post: Post, actor: Actor, revision_id: int | None, reason: str) -> Review:
     post = lock_post(post)
-    transition = _check_state(post, "request_changes")
-    _check_permission(post, actor, "request_changes")
+    transition = _check(post, actor, "request_changes")
     if not reason.strip():
         raise WorkflowError(ERROR_REASON)
     judged = post.latest_revision if post.state == S.IN_REVIEW else post.published_revision
@@ -245,14 +228,8 @@ def publish(
     """Publish the approved latest revision. `at` backdates an import of text already published
     elsewhere (its review is due counting from then); it defaults to now."""
     post = lock_post(post)
-    transition = _check_state(post, "publish")
-    _check_permission(post, actor, "publish")
+    transition = _check(post, actor, "publish")  # enough approvals of the latest revision
     revision = _check_current(post, revision_id, post.latest_revision)
-    count, required = approvals(revision), _policy(post).required_approvals
-    if count < required:
-        raise TransitionNotAllowed(
-            ERROR_NOT_ENOUGH.format(number=revision.number, count=count, required=required)
-        )
     now = at or timezone.now()
     post.published_base_number = post.published_revision.number if post.published_revision else 0
     post.published_revision = revision
@@ -270,6 +247,7 @@ def publish(
         "state_note",
     )
     public_words.index(revision)  # /verify/ can now find an unsigned copy of it
+    search.index(revision)  # readers can now find it by its words (PostgreSQL)
     record_event(
         action=AuditEvent.Action.PUBLISHED,
         actor=actor,
@@ -292,18 +270,10 @@ def publish(
 def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = "") -> Review:
     """A dated approval of the published text; enough of them start a new review period."""
     post = lock_post(post)
-    _check_state(post, "re_approve")
-    if post.published_revision is None:
-        raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="re-approve"))
+    _check(post, actor, "re_approve")
     revision = _check_current(post, revision_id, post.published_revision)
-    blocker = approval_blocker(post, revision, actor)
-    if blocker:
-        raise NotPermitted(blocker)
     cycle_start = post.last_reviewed_at
     reviewer = signed_in(actor)
-    already = revision.reviews.filter(reviewer=reviewer, decision=Review.Decision.APPROVE)
-    if cycle_start and already.filter(created_at__gt=cycle_start).exists():
-        raise TransitionNotAllowed(ERROR_ALREADY_APPROVED.format(number=revision.number))
     review = _new_review(post, revision, reviewer, Review.Decision.APPROVE, note)
     PublicVersion.bump()  # the public page counts the professionals who reviewed this text
     record_event(
@@ -336,16 +306,13 @@ def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") 
     """Take the published text offline. `reason` is internal (authors, audit log);
     `public_reason`, if given, is shown to readers on the 410 page and in withdrawal notices."""
     post = lock_post(post)
-    transition = _check_state(post, "withdraw")
-    if post.published_revision is None:
-        raise TransitionNotAllowed(ERROR_NOT_PUBLISHED.format(action="withdraw"))
-    _check_permission(post, actor, "withdraw")
+    transition = _check(post, actor, "withdraw")
     if not reason.strip():
         raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
     public = " ".join(public_reason.split())
     if len(public) > MAX_PUBLIC_REASON:
         raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
-    withdrawn = post.published_revision
+    withdrawn = post.expect_published_revision()
     _take_offline(post, transition.new_state, reason)
     post.withdrawn_at, post.public_reason = timezone.now(), public
     _save(post, "withdrawn_at", "public_reason")
@@ -369,8 +336,7 @@ def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") 
 @transaction.atomic
 def archive(*, post: Post, actor: Actor, note: str = "") -> Post:
     post = lock_post(post)
-    transition = _check_state(post, "archive")
-    _check_permission(post, actor, "archive")
+    transition = _check(post, actor, "archive")
     was_published = post.published_revision
     _take_offline(post, transition.new_state, note)
     record_event(
@@ -386,8 +352,7 @@ def archive(*, post: Post, actor: Actor, note: str = "") -> Post:
 @transaction.atomic
 def unarchive(*, post: Post, actor: Actor) -> Post:
     post = lock_post(post)
-    transition = _check_state(post, "unarchive")
-    _check_permission(post, actor, "unarchive")
+    transition = _check(post, actor, "unarchive")
     post.state, post.state_note = transition.new_state, ""
     _save(post, "state", "state_note")
     record_event(action=AuditEvent.Action.UNARCHIVED, actor=actor, post=post)

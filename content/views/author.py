@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from content import addresses, opsec, workflow
-from content.actors import signed_in
+from content import actions, addresses, opsec, workflow
+from content.actors import Person, signed_in
 from content.forms import (
     NewPostForm,
     PostEditForm,
@@ -204,10 +204,43 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "revision": post.latest_revision,
             "can_edit": post.can_be_edited_by(request.user) and post.state != PostState.ARCHIVED,
-            "actions": workflow.allowed_actions(post, request.user),
+            **_workflow_context(post, request.user),
             "opsec": opsec.run_checks(revision=post.expect_latest_revision(), post=post),
         },
     )
+
+
+# What the post page calls each action when it says why it is not offered.
+ACTION_LABELS = {
+    "submit_for_review": "Submit for review",
+    "approve": "Approve",
+    "request_changes": "Request changes",
+    "publish": "Publish",
+    "re_approve": "Re-approve the published text",
+    "withdraw": "Withdraw",
+    "archive": "Archive",
+    "unarchive": "Restore from the archive",
+    actions.EXPORT_FINAL: "Final export",
+}
+# Decided on the review page, which the post page links to when one of them is allowed.
+REVIEW_PAGE = ("approve", "re_approve", "request_changes")
+
+
+def _workflow_context(post: Post, user: Person) -> dict[str, object]:
+    """The post page's actions from content.actions: `allowed` names those the workflow would
+    accept now (each shown as a button), `missing` says what stands in the way of the others a
+    person in this role could take once a rule is met ("1 of the 2 approvals")."""
+    studio = actions.studio_actions(post, user)
+    allowed = {name for name, action in studio.items() if action.allowed}
+    return {
+        "allowed": allowed,
+        "review_page": bool(allowed.intersection(REVIEW_PAGE)),
+        "missing": [
+            (ACTION_LABELS[name], action.reason)
+            for name, action in studio.items()
+            if action.refused is not None and action.refused.explained
+        ],
+    }
 
 
 @login_required

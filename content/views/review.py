@@ -4,6 +4,7 @@ notifications. Every change goes through content.workflow."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from content import approval_rules, opsec, workflow
+from content import actions, approval_rules, opsec, workflow
 from content.actors import Person, signed_in
 from content.forms.utf8 import ValidUtf8Form
 from content.models import (
@@ -58,6 +59,14 @@ class ReviewForm(ValidUtf8Form):
     DECISIONS = [("approve", "Approve"), ("request_changes", "Request changes")]
 
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    # Which approval the page offered: of the revision in review, or a re-review of the
+    # published text. Posted back, so a post published while the reviewer read is not
+    # re-approved by a click meant for the review (left out, the post's state decides).
+    approval = forms.ChoiceField(
+        choices=[("approve", "approve"), ("re_approve", "re_approve")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
     revision_id = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         required=False,
@@ -100,64 +109,112 @@ def _compare_base(post: Post, revision: Revision, user: Person) -> Revision | No
     return None
 
 
+ERROR_NOT_REVIEWER = "Only reviewers and editors review posts."
+ERROR_APPROVAL_CHANGED = (
+    "This post is {status} now, so your approval was not recorded: read the page again."
+)
+NOTHING_TO_REVIEW = "This post is {status}: there is nothing to review."
+
+
+def refused(request: HttpRequest, post: Post, error: workflow.WorkflowError) -> HttpResponse:
+    """A refused action, answered with what was refused and why: 403 for who the person is
+    (their role, four eyes), 409 for where the post stands (its state, missing approvals, a
+    newer revision)."""
+    context = {"post": post, "message": str(error)}
+    return render(request, "content/review/refused.html", context, status=_status(error))
+
+
+def _status(error: workflow.WorkflowError) -> HTTPStatus:
+    return HTTPStatus.FORBIDDEN if isinstance(error, PermissionError) else HTTPStatus.CONFLICT
+
+
 @login_required
-@permission_required("content.review_post", raise_exception=True)
 def review_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
+    if not request.user.has_perm("content.review_post"):
+        return refused(request, post, workflow.NotPermitted(ERROR_NOT_REVIEWER))
     revision, re_review = _judged_revision(post)
     if revision is None:
-        messages.info(request, f"This post is {post.status_label}: there is nothing to review.")
+        nothing = NOTHING_TO_REVIEW.format(status=post.status_label)
+        if request.method == "POST":
+            return refused(request, post, workflow.TransitionNotAllowed(nothing))
+        messages.info(request, nothing)
         return redirect(post)
-    form = ReviewForm(request.POST or None, initial={"revision_id": revision.pk})
+    initial = {"revision_id": revision.pk, "approval": _approval(re_review)}
+    form = ReviewForm(request.POST or None, initial=initial)
+    status = HTTPStatus.OK
     if request.method == "POST" and form.is_valid():
-        response = _decide(request, post, form.cleaned_data, re_review)
-        if response is not None:
-            return response
-    base = _compare_base(post, revision, request.user)
-    reviews = revision.reviews.select_related("reviewer").order_by("created_at")
+        try:
+            messages.success(request, _decide(request, post, form.cleaned_data, re_review))
+        except workflow.WorkflowError as error:
+            # Refused: say why, on the page as it is now (a newer revision, say).
+            messages.error(request, str(error))
+            status = _status(error)
+            post = _visible_post(request, pk)
+            revision, re_review = _judged_revision(post)
+            if revision is None:
+                return refused(request, post, error)
+            form = ReviewForm(
+                initial={"revision_id": revision.pk, "approval": _approval(re_review)}
+            )
+        else:
+            return redirect(post)
     return render(
         request,
         "content/review/review.html",
-        {
-            "post": post,
-            "revision": revision,
-            "re_review": re_review,
-            "base": base,
-            "diffs": compare(
-                RevisionContent.of(base) if base else None, RevisionContent.of(revision)
-            ),
-            "reviews": reviews,
-            "approvals": approval_rules.approvals(revision),
-            "required": ReviewPolicy.for_kind(post.kind).required_approvals,
-            "blocker": workflow.approval_blocker(post, revision, request.user),
-            "form": form,
-            "opsec": opsec.run_checks(revision=revision, post=post),
-        },
+        _review_context(request, post, revision, re_review) | {"form": form},
+        status=status,
     )
 
 
-def _decide(
-    request: HttpRequest, post: Post, data: dict[str, Any], re_review: bool
-) -> HttpResponse | None:
-    try:
-        if data["decision"] == "approve":
-            approve = workflow.re_approve if re_review else workflow.approve
-            approve(
-                post=post, actor=request.user, revision_id=data["revision_id"], note=data["reason"]
+def _review_context(
+    request: HttpRequest, post: Post, revision: Revision, re_review: bool
+) -> dict[str, Any]:
+    base = _compare_base(post, revision, request.user)
+    reviews = revision.reviews.select_related("reviewer").order_by("created_at")
+    studio = actions.studio_actions(post, request.user)
+    approve = studio["re_approve" if re_review else "approve"]
+    # The decisions this reviewer can make now; the page explains a refused approval.
+    decisions = [
+        value
+        for value, action in (("approve", approve), ("request_changes", studio["request_changes"]))
+        if action.allowed
+    ]
+    return {
+        "post": post,
+        "revision": revision,
+        "re_review": re_review,
+        "base": base,
+        "diffs": compare(RevisionContent.of(base) if base else None, RevisionContent.of(revision)),
+        "reviews": reviews,
+        "approvals": approval_rules.approvals(revision),
+        "required": ReviewPolicy.for_kind(post.kind).required_approvals,
+        "blocker": approve.reason,
+        "approve_action": approve.name,
+        "decisions": decisions,
+        "opsec": opsec.run_checks(revision=revision, post=post),
+    }
+
+
+def _approval(re_review: bool) -> str:
+    return "re_approve" if re_review else "approve"
+
+
+def _decide(request: HttpRequest, post: Post, data: dict[str, Any], re_review: bool) -> str:
+    if data["decision"] == "approve":
+        if (data["approval"] or _approval(re_review)) != _approval(re_review):
+            # The workflow could re-approve the published text while a newer draft is in
+            # review, but the studio offers it only while the post is published.
+            raise workflow.TransitionNotAllowed(
+                ERROR_APPROVAL_CHANGED.format(status=post.status_label)
             )
-            messages.success(request, "Your approval is recorded.")
-        else:
-            workflow.request_changes(
-                post=post,
-                actor=request.user,
-                revision_id=data["revision_id"],
-                reason=data["reason"],
-            )
-            messages.success(request, "Sent back to the author with your reason.")
-    except workflow.WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect("content:review_post", pk=post.pk)
-    return redirect(post)
+        approve = workflow.re_approve if re_review else workflow.approve
+        approve(post=post, actor=request.user, revision_id=data["revision_id"], note=data["reason"])
+        return "Your approval is recorded."
+    workflow.request_changes(
+        post=post, actor=request.user, revision_id=data["revision_id"], reason=data["reason"]
+    )
+    return "Sent back to the author with your reason."
 
 
 ERROR_PUBLIC_REASON_LONG = (
@@ -233,9 +290,9 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(post)
     try:
         messages.success(request, ACTIONS[action](post, request.user, form.cleaned_data))
-    except workflow.NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
-    except workflow.WorkflowError as error:
+    except (workflow.NotPermitted, workflow.TransitionNotAllowed) as error:
+        return refused(request, post, error)
+    except workflow.WorkflowError as error:  # something the form lacked: a reason, say
         messages.error(request, str(error))
     return redirect(post)
 
