@@ -1,8 +1,12 @@
-"""Demo accounts and demo posts, so a newcomer sees the product working at once.
+"""Demo accounts, posts and export profiles, so a newcomer sees the product working at once.
 
-`seed()` is idempotent: accounts are matched by user name and posts by language and slug, so
-running it twice duplicates nothing (it only resets the demo passwords to the one given). The
-accounts and posts themselves are content.demo_data.
+`seed()` is idempotent: accounts are matched by user name, posts by language and slug and
+profiles by slug, so running it twice duplicates nothing (it only resets the demo passwords to
+the one given). The accounts, posts and profiles themselves are content.demo_data.
+
+`seed_signing()`, for development only, adds what signing needs: a key labelled as the demo's,
+profiles that sign with it, and a signed canary and mirror list. It refuses to run with DEBUG
+off, so that no installation serves texts signed by a key everybody can make.
 """
 
 from __future__ import annotations
@@ -11,14 +15,32 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications, reposts, roles
-from content.demo_data import DEMO_POSTS, DEMO_USERS, DemoPost
-from content.models import ExportProfile, Language, Post, PostState
+from content import notifications, reposts, roles, signing_keys, trust
+from content.demo_data import (
+    DEMO_KEY_EMAIL,
+    DEMO_KEY_LABEL,
+    DEMO_POSTS,
+    DEMO_PROFILES,
+    DEMO_SIGNED_PROFILES,
+    DEMO_USERS,
+    DemoPost,
+)
+from content.models import (
+    ExportProfile,
+    Language,
+    Post,
+    PostState,
+    PublicVersion,
+    SignedStatement,
+    SigningKey,
+)
 from content.revisions import RevisionContent, create_post, save_revision
 from content.states import bring_to_state
 
@@ -26,6 +48,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo accounts only
+
 
 def _edit(post: Post, author: User, content: RevisionContent, note: str) -> None:
     save_revision(
@@ -108,6 +131,7 @@ def seed(*, password: str = DEFAULT_PASSWORD) -> SeedResult:
 
 def _seed(password: str) -> SeedResult:
     users = _ensure_users(password)
+    _ensure_profiles(DEMO_PROFILES)
     created = existing = 0
     for demo in DEMO_POSTS:
         language = Language.objects.get(code=demo.language)
@@ -140,3 +164,78 @@ def _seed(password: str) -> SeedResult:
         posts_created=created,
         posts_existing=existing,
     )
+
+
+def _ensure_profiles(
+    profiles: dict[str, dict[str, object]], key: SigningKey | None = None
+) -> list[ExportProfile]:
+    """The profiles, created if missing; a signing one is pointed at `key` if it is not."""
+    ensured = []
+    for slug, fields in profiles.items():
+        defaults = {**fields, "signing_key": key} if key else fields
+        profile, created = ExportProfile.objects.get_or_create(slug=slug, defaults=defaults)
+        if key and not created and (profile.signing_key_id != key.pk or not profile.sign):
+            profile.sign, profile.signing_key = True, key
+            created = True
+        if created:
+            profile.full_clean()
+            profile.save()
+            PublicVersion.bump()  # post pages offer a copy per signing profile
+        ensured.append(profile)
+    return ensured
+
+
+# --- Signing, in development only -------------------------------------------------------------
+
+ERROR_NOT_DEVELOPMENT = (
+    "The demo signing key is for development only (DEBUG=1): a key made by a demo script must "
+    "never sign what readers of a real installation check."
+)
+
+
+@dataclass
+class SigningSeed:
+    key: SigningKey
+    key_created: bool
+    profiles: list[ExportProfile]
+    statements_signed: bool
+
+
+def seed_signing() -> SigningSeed:
+    """A demo signing key in GNUPG_HOME, the demo's signing profiles signing with it, and the
+    canary and mirror list signed (by trust.sign_statements, as the scheduled command does).
+    Idempotent: the key is made once, the statements signed again only when the newest canary
+    is missing, expired or signed by another key. Refused unless DEBUG is on."""
+    if not settings.DEBUG:
+        raise ImproperlyConfigured(ERROR_NOT_DEVELOPMENT)
+    editor = get_user_model().objects.filter(groups__name=roles.EDITORS).order_by("pk").first()
+    if editor is None:
+        raise ImproperlyConfigured("Run seed() first: the demo editor adds the demo key.")
+    key, created = _demo_key(editor)
+    with transaction.atomic():
+        profiles = _ensure_profiles(DEMO_SIGNED_PROFILES, key)
+    canary = trust.newest_statement(SignedStatement.Kind.CANARY)
+    fresh = (
+        canary is not None
+        and canary.fingerprint == key.fingerprint
+        and canary.valid_until is not None
+        and canary.valid_until > timezone.now()
+    )
+    if not fresh:
+        trust.sign_statements()
+    return SigningSeed(key, created, profiles, statements_signed=not fresh)
+
+
+def _demo_key(editor: User) -> tuple[SigningKey, bool]:
+    """The demo key on record that can sign now, or a new one (the key store may have been
+    emptied, or GNUPG_HOME changed, since the last run)."""
+    candidates = SigningKey.objects.filter(label=DEMO_KEY_LABEL, active=True).order_by("-pk")
+    usable = [key for key in candidates if key.can_sign and not key.is_expired]
+    present = signing_keys.in_key_store(usable) if usable else set()
+    for key in usable:
+        if key.fingerprint in present:
+            return key, False
+    key = signing_keys.generate_signing_key(
+        name=DEMO_KEY_LABEL, email=DEMO_KEY_EMAIL, label=DEMO_KEY_LABEL, expire="1y", actor=editor
+    )
+    return key, True

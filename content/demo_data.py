@@ -7,6 +7,7 @@ is content.demo.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from content import roles
 from content.models import PostKind, PostState
@@ -32,6 +33,58 @@ MODUS_VIVENDI = Source("Modus Vivendi: réduction des risques liés à l'usage d
 DRUGLIJN = Source("De DrugLijn (VAD)", "https://www.druglijn.be/", "2026-09-21")
 INFOR_DROGUES = Source("Infor-Drogues & Addictions", "https://www.infor-drogues.be/", "2026-09-21")
 TRIPSIT = Source("TripSit: drug combinations chart", "https://combo.tripsit.me/", "2026-09-18")
+
+
+# --- Export profiles ------------------------------------------------------------------------------
+# Migration 0006 seeds the profiles every installation starts with (Dread, phpBB on Tor and on
+# the clear web, XenForo, Reddit, Discourse, plain text): every forum Markdown dialect is there.
+# The demo adds one profile for each other format and BBCode dialect the exporters support, so a
+# newcomer can try them all; an installation adds the forums it really posts to in the admin.
+HEADER = "{title} (version {version}, {reviewers})"
+FOOTER_CLEAR = (
+    "Published {published}, next review {review_due}. Check this text: {url} (hash {hash})"
+)
+FOOTER_TOR = (
+    "Published {published}, next review {review_due}. Check this text: {onion_url} (hash {hash})"
+)
+_CLEAR: dict[str, Any] = {
+    "link_policy": "keep", "image_policy": "link", "tor": False,
+    "header_template": HEADER, "footer_template": FOOTER_CLEAR,
+}  # fmt: skip
+_TOR: dict[str, Any] = {
+    "link_policy": "onion_internal", "image_policy": "drop", "tor": True,
+    "header_template": HEADER, "footer_template": FOOTER_TOR,
+}  # fmt: skip
+
+# slug -> fields. Lengths are the forums' defaults (vBulletin 4 postmaxchars 10000, SMF 2.1
+# max_messageLength 20000, MyBB 1.8 maxmessagelength 65535).
+DEMO_PROFILES: dict[str, dict[str, Any]] = {
+    "vbulletin": dict(
+        name="vBulletin 4 forum", format="bbcode", dialect="vbulletin4", max_length=10000, **_CLEAR
+    ),
+    "smf": dict(name="SMF 2.1 forum", format="bbcode", dialect="smf21", max_length=20000, **_CLEAR),
+    "mybb": dict(
+        name="MyBB 1.8 forum", format="bbcode", dialect="mybb18", max_length=65535, **_CLEAR
+    ),
+    "html": dict(name="HTML (sanitized)", format="html", dialect="", max_length=None, **_CLEAR),
+}
+
+# Signing profiles, seeded only in development: they sign with the demo key.
+DEMO_KEY_LABEL = "DEMO KEY \u2013 development only"
+DEMO_KEY_EMAIL = "demo-key@example.invalid"
+DEMO_SIGNED_PROFILES: dict[str, dict[str, Any]] = {
+    "dread-signed": dict(
+        name="Dread (Tor), signed with the DEMO KEY", format="forum_markdown", dialect="reddit",
+        max_length=10000, sign=True, **_TOR,
+    ),
+    "xenforo-signed": dict(
+        name="XenForo forum, signed with the DEMO KEY", format="bbcode", dialect="xenforo2",
+        max_length=10000, sign=True, **_CLEAR,
+    ),
+}  # fmt: skip
+# An address that is obviously not ours nor anyone's (56 base32 characters, as a v3 onion
+# address has), for Tor exports in development; `make run` sets PUBLIC_ONION_URL to it.
+DEMO_ONION_URL = "http://demoonlydemoonlydemoonlydemoonlydemoonlydemoonlydemoonly.onion"
 
 
 @dataclass
