@@ -184,3 +184,15 @@ def test_deactivating_and_reactivating_from_the_page(client: Any, editor: Any, a
     page = text(client.post(reverse("content:team_reactivate", args=[author.pk]), follow=True))
     assert "author is active again" in page
     assert User.objects.get(pk=author.pk).is_active
+
+
+def test_the_team_page_and_the_invitations_page_are_never_stored(client: Any, editor: Any) -> None:
+    welcome = reverse("content:team_welcome", kwargs={"uidb64": "MQ", "token": "not-a-token"})
+    answers = [client.get(welcome), client.get(reverse("content:team_welcome_done"))]
+    client.force_login(editor)
+    answers.append(client.get(TEAM))
+    for answer in answers:
+        assert answer.status_code == 200
+        directives = {d.strip() for d in answer["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives
+    assert b"This link does not work" in answers[0].content
