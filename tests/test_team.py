@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from content import actors, roles, team
 from content.audit_chain import verify_chain
 from content.models import AuditEvent
+from tests.threads import run_together
 
 Action = AuditEvent.Action
 
@@ -226,3 +227,46 @@ def test_the_mail_task_sends_nothing_to_a_deactivated_or_already_set_up_account(
     team.deactivate(actor=editor, user=rik)
     assert team.send_invitation_mail.call(rik.pk, editor.pk) is False
     assert len(mailoutbox) == 1
+
+
+# --- Two editors at once (real concurrent transactions, on SQLite and PostgreSQL) ----------
+
+
+def fresh(user: User) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_deactivating_each_other_at_once_leave_one_active_editor(
+    editor: Any, make_user: Any
+) -> None:
+    other = make_user("other_editor", roles.EDITORS)
+    outcomes = run_together(
+        lambda: team.deactivate(actor=fresh(editor), user=fresh(other)),
+        lambda: team.deactivate(actor=fresh(other), user=fresh(editor)),
+    )
+    done, refused = sorted(outcomes, key=lambda o: isinstance(o, Exception))
+    assert isinstance(done, User), outcomes
+    assert isinstance(refused, team.TeamError | PermissionDenied), outcomes  # as below
+    active = User.objects.filter(groups__name=roles.EDITORS, is_active=True)
+    assert active.count() == 1
+    assert AuditEvent.objects.filter(action=Action.USER_DEACTIVATED).count() == 1
+    assert verify_chain().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_taking_each_others_role_at_once_leave_one_editor(
+    editor: Any, make_user: Any
+) -> None:
+    other = make_user("other_editor", roles.EDITORS)
+    outcomes = run_together(
+        lambda: team.set_roles(actor=fresh(editor), user=fresh(other), role_names=["Authors"]),
+        lambda: team.set_roles(actor=fresh(other), user=fresh(editor), role_names=["Authors"]),
+    )
+    # The second is refused: as the last editor's role, or (when it reads its rights after the
+    # first committed, as on SQLite) because its actor is no editor any more.
+    done, refused = sorted(outcomes, key=lambda o: isinstance(o, Exception))
+    assert isinstance(done, User), outcomes
+    assert isinstance(refused, team.TeamError | PermissionDenied), outcomes
+    assert User.objects.filter(groups__name=roles.EDITORS, is_active=True).count() == 1
+    assert verify_chain().intact
