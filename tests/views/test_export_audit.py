@@ -15,8 +15,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from content import roles
-from content.models import AuditEvent, Post
+from content import exports, roles
+from content.models import AuditEvent, ExportProfile, Post
+from content.revisions import create_post
+from tests.support import content_of, publish_latest
+from tests.threads import run_together
 
 pytestmark = pytest.mark.usefixtures("export_settings")
 
@@ -88,3 +91,29 @@ def test_the_audit_chain_stays_intact_and_the_log_names_the_profile(
     editor_client.force_login(editor)
     log = editor_client.get(reverse("content:audit_log"), {"action": "exported"})
     assert "XenForo forum" in log.content.decode()
+
+
+def test_an_export_command_run_twice_the_same_day_is_recorded_once(published) -> None:
+    for _ in range(2):
+        call_command("export_post", published.slug, "--profile", "xenforo", stdout=StringIO())
+    (event,) = exported()
+    assert event.actor is None and event.details["system"] == "export_post"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_showings_at_the_same_moment_are_recorded_once(author, reviewer, english) -> None:
+    # Transactional tests flush the seeded profiles, so this test makes its own.
+    profile = ExportProfile.objects.create(
+        name="Forum", slug="forum", format="bbcode", dialect="phpbb3"
+    )
+    post = create_post(author=author, language=english, kind="article", content=content_of())
+    publish_latest(post, author=author, reviewer=reviewer)
+
+    def show() -> object:
+        return exports.export_post(
+            post=Post.objects.get(pk=post.pk), profile=profile, actor=author, final=True
+        )
+
+    outcomes = run_together(show, show)
+    assert all(isinstance(outcome, exports.Outcome) for outcome in outcomes), outcomes
+    assert len(exported()) == 1
