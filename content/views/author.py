@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from content import actions, addresses, opsec, workflow
+from content import actions, addresses, home, opsec, workflow
 from content.actors import Person, signed_in
 from content.forms import (
     NewPostForm,
@@ -52,20 +52,41 @@ def _editable_post(request: HttpRequest, pk: int) -> Post:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    show_all = request.GET.get("show") == "all" and user.has_perm("content.view_post")
-    if show_all:
-        posts = Post.objects.visible_to(user)
-    else:
-        posts = Post.objects.filter(created_by=signed_in(user))
+    """The studio's home by role (content.home), or one of its lists: `?show=mine` (the
+    person's posts), `?show=all`, `?show=decisions` (a reviewer's), each in pages and, for
+    posts, of one group (`&state=draft`, ... see content.home.GROUPS)."""
+    user = signed_in(request.user)
+    show = request.GET.get("show", "")
+    if show == "decisions" and user.has_perm("content.review_post"):
+        pages = paginate(request, home.decisions_of(user), per_page=settings.STUDIO_PAGE_SIZE)
+        return render(request, "content/review/decisions.html", {"pages": pages})
+    if show not in ("mine", "all"):
+        sections = home.home_sections(user)
+        if sections:  # someone with no role sees the list of their posts
+            return render(
+                request,
+                "content/author/home.html",
+                {
+                    "roles": sections,
+                    "can_see_all": user.has_perm("content.view_post"),
+                    "can_create": user.has_perm("content.add_post"),
+                },
+            )
+    show_all = show == "all" and user.has_perm("content.view_post")
+    posts = Post.objects.visible_to(user) if show_all else Post.objects.filter(created_by=user)
+    group = request.GET.get("state", "")
+    in_group = home.group_filter(group)
+    if in_group is not None:
+        posts = posts.filter(in_group)
     # The pk breaks ties, so a post never shows on two pages or on none.
-    posts = posts.for_list().order_by("-latest_revision__created_at", "-pk")
+    posts = home.group_order(posts.for_list(), group)
     return render(
         request,
         "content/author/dashboard.html",
         {
             "pages": paginate(request, posts, per_page=settings.STUDIO_PAGE_SIZE),
             "show_all": show_all,
+            "group": home.GROUP_HEADINGS.get(group, "") if in_group is not None else "",
             "can_see_all": user.has_perm("content.view_post"),
             "can_create": user.has_perm("content.add_post"),
         },

@@ -277,7 +277,7 @@ def test_dashboard_query_count_does_not_grow_with_posts(
             )
 
     response = assert_constant_queries(
-        lambda: author_client.get(reverse("content:dashboard")), add_rows
+        lambda: author_client.get(reverse("content:dashboard"), {"show": "mine"}), add_rows
     )
     assert response.content.count(b"<tr>") == 13
 
@@ -285,6 +285,8 @@ def test_dashboard_query_count_does_not_grow_with_posts(
 def test_an_author_sees_only_their_posts_unless_asking_for_all(client, post, other_author) -> None:
     client.force_login(other_author)
     assert post.title.encode() not in client.get(reverse("content:dashboard")).content
+    mine = client.get(reverse("content:dashboard"), {"show": "mine"}).content
+    assert post.title.encode() not in mine
     assert post.title.encode() in client.get(reverse("content:dashboard"), {"show": "all"}).content
 
 

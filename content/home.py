@@ -1,0 +1,220 @@
+"""The studio's home: what each role works on, first. Queries only; content.views.author renders.
+
+An author sees their posts by where they stand (drafts, changes requested, in review, published,
+overdue); a reviewer what waits for their review, then their recent decisions; an editor the
+team's queue (drug alerts first), overdue posts, outdated reposts and signing keys that expire
+within KEY_WARNING_DAYS. Someone with several roles sees each role's sections.
+
+Every section shows at most `HOME_ROWS` rows and links to the paginated list of all of them, so
+the home runs the same queries with 10 rows or 10,000 (tests/views/test_home_queries.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Case, Count, Q, QuerySet, When
+from django.urls import reverse
+from django.utils import timezone
+
+from content import reposts, roles
+from content.models import Post, PostKind, PostState, Review, SigningKey
+from content.models.posts import PostQuerySet, revision_text
+
+KEY_WARNING_DAYS = 30
+HOME_ROWS = 10  # per section, or STUDIO_PAGE_SIZE if smaller
+
+S = PostState
+
+
+# The author's groups of their own posts: name -> (heading, filter). The dashboard's list
+# (`?show=mine&state=<name>`) pages through one group.
+def _author_groups(today: datetime.date) -> dict[str, tuple[str, Q]]:
+    overdue = Q(published_revision__isnull=False, review_due__lt=today) & ~Q(state__in=S.OFFLINE)
+    return {
+        "draft": ("Drafts", Q(state=S.DRAFT)),
+        "changes_requested": ("Changes requested", Q(state=S.CHANGES_REQUESTED)),
+        "in_review": ("In review", Q(state=S.IN_REVIEW)),
+        "published": ("Published", Q(state=S.PUBLISHED) & ~overdue),
+        "overdue": ("Overdue for re-review", overdue),
+    }
+
+
+GROUP_HEADINGS = {name: heading for name, (heading, _) in _author_groups(datetime.date.min).items()}
+GROUPS = tuple(GROUP_HEADINGS)
+
+
+def group_filter(group: str) -> Q | None:
+    """The filter of one of GROUPS (None for an unknown name: the whole list)."""
+    found = _author_groups(timezone.localdate()).get(group)
+    return found[1] if found else None
+
+
+def alerts_first(posts: PostQuerySet) -> PostQuerySet:
+    """Drug alerts first, then the longest waiting (as the review queue orders them)."""
+    alert_rank = Case(When(kind=PostKind.DRUG_ALERT, then=0), default=1)
+    return posts.order_by(alert_rank, "submitted_at", "pk")
+
+
+def group_order(posts: PostQuerySet, group: str) -> PostQuerySet:
+    if group == "in_review":
+        return alerts_first(posts)
+    if group == "overdue":
+        return posts.order_by("review_due", "pk")
+    return posts.order_by("-latest_revision__created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list of the home: at most HOME_ROWS `rows` of `count`, all of them at `more`."""
+
+    key: str
+    heading: str
+    rows: list[Any]
+    count: int
+    more: str
+    empty: str
+
+
+def _rows() -> int:
+    return max(1, min(HOME_ROWS, settings.STUDIO_PAGE_SIZE))
+
+
+def _section(
+    key: str, heading: str, rows: QuerySet[Any], count: int, more: str, empty: str
+) -> Section:
+    return Section(key, heading, list(rows[: _rows()]) if count else [], count, more, empty)
+
+
+def roles_of(user: User) -> set[str]:
+    """The roles (content.roles groups) whose sections `user` sees; a superuser sees all."""
+    if user.is_superuser:
+        return set(roles.ROLE_PERMISSIONS)
+    return set(user.groups.values_list("name", flat=True)) & set(roles.ROLE_PERMISSIONS)
+
+
+def author_sections(user: User) -> list[Section]:
+    """The author's own posts by group: one query counts every group, one per group lists."""
+    groups = _author_groups(timezone.localdate())
+    mine = Post.objects.filter(created_by=user)
+    counts = mine.aggregate(**{name: Count("pk", filter=q) for name, (_, q) in groups.items()})
+    listed = mine.for_list()
+    dashboard = reverse("content:dashboard")
+    return [
+        _section(
+            name,
+            heading,
+            group_order(listed.filter(q), name),
+            counts[name],
+            f"{dashboard}?show=mine&state={name}",
+            "None.",
+        )
+        for name, (heading, q) in groups.items()
+    ]
+
+
+def decisions_of(user: User) -> QuerySet[Review]:
+    """The reviewer's decisions, newest first, with the post and revision they judged (not its
+    text)."""
+    return (
+        Review.objects.filter(reviewer=user)
+        .select_related("post", "post__language", "revision")
+        .defer(*revision_text("revision"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reviewer_sections(user: User) -> list[Section]:
+    waiting = Post.objects.for_list().awaiting_review_by(user)
+    decisions = decisions_of(user)
+    return [
+        _section(
+            "waiting",
+            "Waiting for your review",
+            waiting,
+            waiting.count(),
+            reverse("content:review_queue"),
+            "Nothing is waiting for your review.",
+        ),
+        _section(
+            "decisions",
+            "Your recent decisions",
+            decisions,
+            decisions.count(),
+            f"{reverse('content:dashboard')}?show=decisions",
+            "You have not decided on any revision yet.",
+        ),
+    ]
+
+
+def expiring_keys(now: datetime.datetime | None = None) -> QuerySet[SigningKey]:
+    """Keys that still sign (switched on, current) and expire within KEY_WARNING_DAYS or have
+    expired: the profiles using them stop exporting signed posts."""
+    soon = (now or timezone.now()) + datetime.timedelta(days=KEY_WARNING_DAYS)
+    return SigningKey.objects.filter(
+        active=True, status=SigningKey.Status.CURRENT, expires__isnull=False, expires__lte=soon
+    ).order_by("expires", "pk")
+
+
+def editor_sections(user: User) -> list[Section]:
+    queue = alerts_first(Post.objects.for_list().filter(state=S.IN_REVIEW))
+    overdue = Post.objects.for_list().overdue().order_by("review_due", "pk")
+    outdated = (
+        reposts.outdated_reposts()
+        .defer(*revision_text("revision", "post__published_revision"))
+        .order_by("-posted_on", "-pk")
+    )
+    keys = expiring_keys()
+    dashboard = reverse("content:dashboard")
+    return [
+        _section(
+            "team_queue",
+            "The team's queue: in review",
+            queue,
+            queue.count(),
+            f"{dashboard}?show=all&state=in_review",
+            "No post is in review.",
+        ),
+        _section(
+            "team_overdue",
+            "Published posts overdue for re-review",
+            overdue,
+            overdue.count(),
+            f"{reverse('content:review_queue')}?show=overdue",
+            "No published post is overdue for review.",
+        ),
+        _section(
+            "outdated_reposts",
+            "Outdated reposts",
+            outdated,
+            outdated.count(),
+            reverse("content:outdated_reposts"),
+            "Every repost shows the published text.",
+        ),
+        _section(
+            "keys",
+            f"Signing keys expired or expiring within {KEY_WARNING_DAYS} days",
+            keys,
+            keys.count(),
+            reverse("content:key_list"),
+            "No signing key expires soon.",
+        ),
+    ]
+
+
+def home_sections(user: User) -> list[tuple[str, list[Section]]]:
+    """(role, its sections) for each role `user` has, in the order the home shows them."""
+    have = roles_of(user)
+    shown: list[tuple[str, list[Section]]] = []
+    # Reviews first: an author and the team wait for them.
+    if roles.REVIEWERS in have:
+        shown.append((roles.REVIEWERS, reviewer_sections(user)))
+    if roles.AUTHORS in have:
+        shown.append((roles.AUTHORS, author_sections(user)))
+    if roles.EDITORS in have:
+        shown.append((roles.EDITORS, editor_sections(user)))
+    return shown
