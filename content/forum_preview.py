@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -26,6 +26,9 @@ import bbcode  # type: ignore[import-untyped]  # bbcode ships no type hints
 from django.core.cache import cache as django_cache
 from django.utils.html import escape
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from content.exporters.bbcode_dialects import DIALECTS as BBCODE_DIALECTS
 from content.markdown import LINK_REL, sanitize
@@ -176,4 +179,12 @@ def _markdown_parser(dialect: str) -> MarkdownIt:
     how the exporter writes (code blocks, hard breaks), which CommonMark reads either way."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "maxNesting": 40})
     md.enable(["table", "strikethrough", "linkify"])
+    md.add_render_rule("link_open", _markdown_link_open)
     return md
+
+
+def _markdown_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    tokens[idx].attrSet("rel", LINK_REL)  # as on our own pages: no referrer, no ranking
+    return self.renderToken(tokens, idx, options, env)
