@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text search (content/search.py); harmless on SQLite
     # Before content: their permissions must exist when content's roles are granted after migrate.
     "axes",  # the login throttle (harmreduction/accounts.py)
     "django_tasks_db",  # the background task queue (content/tasks.py)

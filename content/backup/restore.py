@@ -23,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from content import search
 from content.backup import keys
 from content.backup.archive import ArchiveError, Extracted, read_archive, sha256_of
 from content.backup.dump import MEDIA_DIR, schema_version
@@ -171,6 +172,7 @@ def _write_database(extracted: Extracted, using: str) -> int:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
     connection.check_constraints()  # SQLite and PostgreSQL defer foreign keys to the commit
+    search.rebuild()  # derived tables are not in the archive (content.backup.tables)
     return count
 
 

@@ -1,10 +1,12 @@
 """Which tables a backup holds, in which order, and how one row becomes one line of JSON.
 
-Every model of the `content` app must be named in `CONTENT_MODELS`, as either a RECORD (the
-instance's own history and data: a restore needs the table empty) or SEEDED (configuration
+Every model of the `content` app must be named in `CONTENT_MODELS`, as a RECORD (the
+instance's own history and data: a restore needs the table empty), SEEDED (configuration
 that migrations create, such as the languages and the export profiles: a restore replaces the
-target's rows with the archive's). `tables()` raises on a model named nowhere, so a new model
-cannot be left out of backups unnoticed (tests/test_backup.py calls it).
+target's rows with the archive's) or DERIVED (computed from the other tables and database-
+specific, such as the full-text search vectors: not in the archive; a restore computes them).
+`tables()` raises on a model named nowhere, so a new model cannot be left out of backups
+unnoticed (tests/test_backup.py calls it).
 
 Many-to-many links are kept as pairs, without the link row's own id, which nothing refers to.
 Permissions are kept by natural key (app label, model, codename): their ids are given by each
@@ -28,6 +30,7 @@ from django.db import models
 
 RECORD = "record"
 SEEDED = "seeded"
+DERIVED = "derived"
 
 # Each model of the content app (by model name), and what a restore does with its table.
 CONTENT_MODELS: dict[str, str] = {
@@ -50,6 +53,7 @@ CONTENT_MODELS: dict[str, str] = {
     "oldaddress": RECORD,
     "publicversion": SEEDED,
     "publicword": RECORD,  # derived from published revisions, kept rather than recomputed
+    "searchdocument": DERIVED,  # PostgreSQL's tsvectors: content.search.rebuild() after a restore
 }
 
 ERROR_UNCOVERED = (
@@ -79,7 +83,7 @@ def _content_models() -> list[type[models.Model]]:
     for model in found:
         if model._meta.model_name not in CONTENT_MODELS:
             raise ImproperlyConfigured(ERROR_UNCOVERED.format(model=model._meta.model_name))
-    return found
+    return [model for model in found if CONTENT_MODELS[str(model._meta.model_name)] != DERIVED]
 
 
 def _dependency_order(found: list[type[models.Model]]) -> list[type[models.Model]]:

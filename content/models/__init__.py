@@ -22,7 +22,7 @@ from content.models.posts import (
     Revision,
     Tag,
 )
-from content.models.public import PublicVersion, PublicWord
+from content.models.public import PublicVersion, PublicWord, SearchDocument
 from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "Review",
     "ReviewPolicy",
     "Revision",
+    "SearchDocument",
     "SignedStatement",
     "SigningKey",
     "Tag",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
@@ -75,3 +76,19 @@ class PublicWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchDocument(models.Model):
+    """The published text of one revision as PostgreSQL's full-text search reads it
+    (content.search): title and tags, summary and body, stemmed in the post's language, with
+    weights A, B and C. Written when the revision is published, on PostgreSQL only; a GIN index
+    on `vector` (migration 0017) finds matches without reading any text. Not kept in backups:
+    a restore writes them again."""
+
+    revision = models.OneToOneField(
+        "content.Revision", primary_key=True, on_delete=models.CASCADE, related_name="search"
+    )
+    vector = SearchVectorField()
+
+    def __str__(self) -> str:
+        return f"search document of revision {self.revision_id}"
