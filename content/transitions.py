@@ -1,6 +1,6 @@
 """The workflow's one table: each action's source states, target state, permission and the name
-the studio offers it under. content.workflow's functions check it; `allowed_actions()` and the
-studio's URLs derive from it.
+the studio offers it under. content.actions checks it (with the rules of each action), for the
+workflow's functions and for the studio's buttons alike; the studio's URLs derive from it.
 """
 
 from __future__ import annotations
