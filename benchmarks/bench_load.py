@@ -20,9 +20,10 @@ Also measured: /healthz, and the public verify page: its form, and two pastes PO
 token read from the server's page and the site's own Origin (a paragraph of a published post,
 unsigned, and a clear-signed part of the typical post's export, which gpg checks on every
 request; benchmarks/loadkeys.py generates the run's signing key in its temporary GNUPG_HOME).
-The server runs with VERIFY_RATE_LIMIT raised, or the rate limit would answer the load. Last,
-with gunicorn stopped, the task queue's round trip, enqueue to done: benchmarks/bench_tasks.py
-against bench_load (--tasks, --tasks-one-at-a-time; benchmarks/loadtasks.py).
+The server runs with VERIFY_RATE_LIMIT raised and the API's throttle off, or the rate limits
+would answer the load. Last, with gunicorn stopped, the task queue's round trip, enqueue to
+done: benchmarks/bench_tasks.py against bench_load (--tasks, --tasks-one-at-a-time;
+benchmarks/loadtasks.py).
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def measure(
                 notes.append(
                     f"The benchmark server runs with VERIFY_RATE_LIMIT={VERIFY_RATE_LIMIT:,} "
                     "(production: 60 checks a minute per site address), or the verify rows "
-                    "would measure its refusals (HTTP 429)."
+                    "would measure its refusals (HTTP 429); the API's throttle is off "
+                    "(API_THROTTLE_RATE empty) for the same reason."
                 )
             for page in pages:
                 if page.path == loadpages.VERIFY_PATH and page.method == "POST":
@@ -280,6 +282,7 @@ def main() -> None:
         "MEDIA_ROOT": str(work / "media"),
         "LOG_LEVEL": "WARNING",
         "VERIFY_RATE_LIMIT": str(VERIFY_RATE_LIMIT),
+        "API_THROTTLE_RATE": "",  # no limit: the rows would measure its 429s
         # gunicorn stands behind a TLS-terminating proxy in production; the loaders send the
         # header such a proxy sets (loadgen._headers), so no request is redirected to https.
         "SECURE_PROXY_SSL_HEADER": os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),

@@ -24,7 +24,7 @@ from benchmarks import loadkeys
 from benchmarks.loadsite import texts
 from benchmarks.loadsite.history import LONG_HISTORY_SLUG, TYPICAL_SLUG
 from benchmarks.loadsite.services_path import EDITOR_USERNAME, LARGE_COMPARE_SLUG
-from content.models import Post, Revision
+from content.models import Post, Revision, Tag
 from content.views.verify import form_token
 
 PREVIEW_CHARS = 20_000
@@ -87,12 +87,26 @@ def pages(signed_part: str = "") -> list[Page]:
     compare_kb = sum(len(b) for b in compare.revisions.values_list("body", flat=True)) // 2000
     preview = texts.markdown_body(random.Random(20), PREVIEW_CHARS)  # noqa: S311 - test text
     lang = typical.language.code
+    substance = typical.expect_published_revision().tags.filter(kind=Tag.Kind.SUBSTANCE).first()
     found = [
         Page("public index", "/", goal="list"),
-        Page(f"index ?lang={lang}", f"/?lang={lang}", goal="list"),
         Page("index page 2", "/?page=2", goal="list"),
+        Page(f"language list /{lang}/", f"/{lang}/", goal="list"),
+        Page(f"/{lang}/ drug alerts", f"/{lang}/?kind=drug_alert", goal="list"),
+        # Searches are never cached: each request runs the full-text query.
+        Page(f"/{lang}/ search (1 word)", f"/{lang}/?q=festival", goal="list"),
+        Page(f"/{lang}/ search (3 words)", f"/{lang}/?q=heart+water+doctor", goal="list"),
+        *(
+            [Page("substance page", f"/{lang}/substances/{substance.slug}/", goal="list")]
+            if substance is not None
+            else []
+        ),
         Page("post page", typical.get_public_url(), goal="post"),
         Page(f"Atom feed ({lang})", f"/{lang}/feed/", goal="list"),
+        Page(f"JSON Feed ({lang}, alerts)", f"/{lang}/feed/alerts.json", goal="list"),
+        Page("sitemap.xml", "/sitemap.xml"),
+        Page(f"API list ({lang})", f"/api/v1/posts/?language={lang}", goal="list"),
+        Page("API detail", f"/api/v1/posts/{lang}/{typical.slug}/", goal="post"),
         Page("/pgp/", "/pgp/"),
         Page("/healthz", "/healthz"),
         Page("verify page (GET)", VERIFY_PATH),

@@ -126,6 +126,8 @@ def rebuild() -> int:
     if connection.vendor != "postgresql":
         return 0
     published = f"SELECT published_revision_id FROM {Post._meta.db_table}"  # noqa: S608
+    written = f"SELECT 1 FROM {SearchDocument._meta.db_table} d WHERE d.revision_id = r.id"  # noqa: S608
+    missing = f"r.id IN ({published}) AND NOT EXISTS ({written})"
     with connection.cursor() as cursor:
-        cursor.execute(_index_sql(f"r.id IN ({published} WHERE published_revision_id > 0)"))
+        cursor.execute(_index_sql(missing))
         return int(cursor.rowcount)

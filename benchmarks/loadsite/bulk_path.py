@@ -32,7 +32,7 @@ from benchmarks.loadsite.history import (
     plan_history,
 )
 from benchmarks.loadsite.services_path import Team, content_for
-from content import markdown, public_words
+from content import markdown, public_words, search
 from content.models import (
     AuditEvent,
     ExportProfile,
@@ -144,6 +144,7 @@ class Chunk:
             Repost.objects.bulk_create(self.reposts, batch_size=2000)
             Notification.objects.bulk_create(self.notes, batch_size=2000)
             PublicWord.objects.bulk_create(self.words, batch_size=5000, ignore_conflicts=True)
+            search.rebuild()  # the full-text documents workflow.publish writes (PostgreSQL)
 
 
 @dataclass

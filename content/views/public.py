@@ -244,14 +244,17 @@ def language_page(request: HttpRequest, lang: str) -> HttpResponseBase:
     number = _page_number(request)
     today = timezone.localdate()
 
+    version = PublicVersion.current()
+
     def rendered() -> HttpResponse:
-        return _render_language(request, lang=lang, filters=filters, number=number, today=today)
+        return _render_language(
+            request, lang=lang, filters=filters, number=number, today=today, version=version
+        )
 
     if filters.q:  # any words may be searched for: never stored
         response: HttpResponseBase = rendered()
         response["Cache-Control"] = "no-cache"
         return _with_language(response, lang)
-    version = PublicVersion.current()
     key = page_key(
         "language", version, lang, filters.kind, filters.substance, filters.topic, number, today
     )
@@ -270,18 +273,35 @@ def _language(code: str) -> Language:
     return language
 
 
+def _language_tags(language: Language, version: PublicVersion) -> list[Tag]:
+    """The tags something in `language` is about: the filter form's choices, and the only slugs
+    a filter may name. Kept in the cache under the public version: a search page, which is never
+    cached itself, then does not gather them from every published revision each time."""
+    key = page_key("language-tags", version, language.code)
+    tags = cache.get(key)
+    if tags is None:
+        published = Post.objects.published().filter(language=language)
+        tags = list(
+            Tag.objects.filter(revisions__in=published.values("published_revision"))
+            .distinct()
+            .order_by("name")
+        )
+        cache.set(key, tags, timeout=None)
+    return list(tags)
+
+
 def _render_language(
-    request: HttpRequest, *, lang: str, filters: Filters, number: int, today: datetime.date
+    request: HttpRequest,
+    *,
+    lang: str,
+    filters: Filters,
+    number: int,
+    today: datetime.date,
+    version: PublicVersion,
 ) -> HttpResponse:
     language = _language(lang)
     published = Post.objects.published().filter(language=language)
-    # The tags something in this language is about: the form's choices, and the only slugs a
-    # filter may name.
-    tags = list(
-        Tag.objects.filter(revisions__in=published.values("published_revision"))
-        .distinct()
-        .order_by("name")
-    )
+    tags = _language_tags(language, version)
     chosen = {(tag.kind, tag.slug): tag for tag in tags}
     posts = _listed(published)
     if filters.kind:
