@@ -153,3 +153,13 @@ def test_make_run_takes_a_port_and_gives_the_demo_a_fake_onion_address() -> None
     assert "http://127.0.0.1:8001/studio/" in done.stdout and ":8000" not in done.stdout
     makefile = (ROOT / "Makefile").read_text()
     assert f"PUBLIC_ONION_URL ?= {DEMO_ONION_URL}" in makefile
+
+
+@pytest.mark.django_db
+def test_when_gpg_cannot_sign_the_rest_of_the_demo_is_still_seeded(development) -> None:
+    development.PUBLIC_MIRRORS = ["not an address"]  # the canary cannot be written
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", stdout=out, stderr=err)
+    assert "No demo signing" in err.getvalue()
+    assert Post.objects.filter(slug=DEMO_POST).exists()
+    assert not SignedStatement.objects.exists()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from content.demo import DEFAULT_PASSWORD, seed, seed_signing
 from content.demo_data import DEMO_ONION_URL
+from content.exporters import SigningError
 
 
 class Command(BaseCommand):
@@ -42,7 +43,11 @@ class Command(BaseCommand):
                 self.style.WARNING("No demo signing key: it is made in development only (DEBUG=1).")
             )
             return
-        signing = seed_signing()
+        try:
+            signing = seed_signing()
+        except SigningError as error:  # gpg missing or broken: the rest of the demo still works
+            self.stderr.write(self.style.WARNING(f"No demo signing: {error}"))
+            return
         made = "made" if signing.key_created else "already there"
         self.stdout.write(f"Demo signing key ({made}): {signing.key}")
         names = ", ".join(profile.name for profile in signing.profiles)
