@@ -370,7 +370,13 @@ def public_urls(post: Post) -> list[str]:
 
 
 def studio_urls_for(post: Post) -> list[str]:
-    samples = {"pk": post.pk, "number": 1, "action": "submit"}
+    samples = {
+        "pk": post.pk,
+        "number": 1,
+        "action": "submit",
+        "uidb64": "MQ",  # the invitation link's parts
+        "token": "not-a-token",
+    }
     urls = []
     for pattern in studio_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
