@@ -32,9 +32,10 @@ S = PostState
 
 
 # The author's groups of their own posts: name -> (heading, filter). The dashboard's list
-# (`?show=mine&state=<name>`) pages through one group.
-def _author_groups(today: datetime.date) -> dict[str, tuple[str, Q]]:
-    overdue = Q(published_revision__isnull=False, review_due__lt=today) & ~Q(state__in=S.OFFLINE)
+# (`?show=mine&state=<name>`) pages through one group. "Overdue" is the model's rule
+# (PostQuerySet.overdue()), as a subquery, so one query counts every group.
+def _author_groups() -> dict[str, tuple[str, Q]]:
+    overdue = Q(pk__in=Post.objects.overdue().values("pk"))
     return {
         "draft": ("Drafts", Q(state=S.DRAFT)),
         "changes_requested": ("Changes requested", Q(state=S.CHANGES_REQUESTED)),
@@ -44,13 +45,13 @@ def _author_groups(today: datetime.date) -> dict[str, tuple[str, Q]]:
     }
 
 
-GROUP_HEADINGS = {name: heading for name, (heading, _) in _author_groups(datetime.date.min).items()}
+GROUP_HEADINGS = {name: heading for name, (heading, _) in _author_groups().items()}
 GROUPS = tuple(GROUP_HEADINGS)
 
 
 def group_filter(group: str) -> Q | None:
     """The filter of one of GROUPS (None for an unknown name: the whole list)."""
-    found = _author_groups(timezone.localdate()).get(group)
+    found = _author_groups().get(group)
     return found[1] if found else None
 
 
@@ -99,7 +100,7 @@ def roles_of(user: User) -> set[str]:
 
 def author_sections(user: User) -> list[Section]:
     """The author's own posts by group: one query counts every group, one per group lists."""
-    groups = _author_groups(timezone.localdate())
+    groups = _author_groups()
     mine = Post.objects.filter(created_by=user)
     counts = mine.aggregate(**{name: Count("pk", filter=q) for name, (_, q) in groups.items()})
     listed = mine.for_list()
