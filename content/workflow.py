@@ -360,8 +360,9 @@ def unarchive(*, post: Post, actor: Actor) -> Post:
 
 
 def allowed_actions(post: Post, user: Actor) -> set[str]:
-    """The studio's names (`Transition.slug`) of the transitions to offer `user` on `post`, from
-    the table (the functions check everything again)."""
+    """The studio's names (`Transition.slug`) of the transitions the table offers `user` on
+    `post` by state and right alone. The studio's pages use content.actions.studio_actions(),
+    which adds each action's rules (approvals, four eyes), as the functions check them."""
     return {t.slug for t in ALLOWED_TRANSITIONS.values() if t.offered(post, user)}
 
 
