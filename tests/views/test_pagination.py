@@ -130,7 +130,7 @@ def posts_in_every_state(people: People, count: int) -> None:
 
 def my_posts(people: People, count: int) -> Scene:
     posts_in_every_state(people, count)
-    return Scene(people.author, reverse("content:dashboard"), count)
+    return Scene(people.author, reverse("content:dashboard"), count, {"show": "mine"})
 
 
 def all_posts(people: People, count: int) -> Scene:
