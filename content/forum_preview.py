@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-import bbcode  # type: ignore[import-untyped]  # bbcode ships no type hints
+import bbcode
 from django.core.cache import cache as django_cache
 from django.utils.html import escape
 from markdown_it import MarkdownIt

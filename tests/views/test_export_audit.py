@@ -91,6 +91,8 @@ def test_the_audit_chain_stays_intact_and_the_log_names_the_profile(
     editor_client.force_login(editor)
     log = editor_client.get(reverse("content:audit_log"), {"action": "exported"})
     assert "XenForo forum" in log.content.decode()
+    timeline = editor_client.get(reverse("content:post_timeline", args=[published.pk]))
+    assert "(revision 1) with “XenForo forum”" in timeline.content.decode()
 
 
 def test_an_export_command_run_twice_the_same_day_is_recorded_once(published) -> None:
