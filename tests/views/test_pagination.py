@@ -288,7 +288,9 @@ def test_a_list_shows_a_page_of_rows_and_its_links_keep_the_other_parameters(
     assert rows_on(first) == rows_on(second) == PAGE
     keep = urlencode(scene.params).replace("&", "&amp;") + "&amp;" if scene.params else ""
     assert f'href="?{keep}page=2"' in first.content.decode()
-    assert f'href="?{keep}page=1"' in second.content.decode()
+    # The first page has one address: without page=1.
+    first_page = f'href="?{keep[: -len("&amp;")]}"' if keep else 'href="."'
+    assert first_page in second.content.decode() and "page=1" not in second.content.decode()
     assert f'href="?{keep}page=3"' in second.content.decode()
 
 

@@ -301,7 +301,7 @@ def test_page_links_keep_the_filters(client: Any, settings: Any, shelf: dict[str
     assert 'href="?kind=drug_alert&amp;substance=mdma&amp;page=2"' in first.content.decode()
     second = client.get(language_url("en"), {"kind": "drug_alert", "substance": "mdma", "page": 2})
     assert len(listed_titles(second)) == 2
-    assert 'href="?kind=drug_alert&amp;substance=mdma&amp;page=1"' in second.content.decode()
+    assert 'href="?kind=drug_alert&amp;substance=mdma"' in second.content.decode()
     searched = client.get(language_url("en"), {"q": "Tesla", "kind": "drug_alert"})
     assert 'href="?kind=drug_alert&amp;q=Tesla&amp;page=2"' in searched.content.decode()
 
