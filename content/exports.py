@@ -310,6 +310,19 @@ def _text(part: str) -> bytes:
     return (part if part.endswith("\n") else part + "\n").encode()
 
 
+def final_revision(post: Post) -> Revision:
+    """The revision a final export of `post` shows: its published one, or NotExportable saying
+    why not (not in force, or the opsec check stops it)."""
+    blocker = final_blocker(post)
+    if blocker:
+        raise NotExportable(blocker)
+    revision = post.expect_published_revision()  # final_blocker() refused any other
+    blocker = opsec.export_blocker(post=post, revision=revision)
+    if blocker:
+        raise NotExportable(blocker)
+    return revision
+
+
 def export_post(
     *, post: Post, profile: ExportProfile, actor: Actor, final: bool, replaces: Repost | None = None
 ) -> Outcome:
@@ -329,13 +342,7 @@ def export_post(
     with transaction.atomic():
         # Locked, so that a withdrawal cannot slip between the check and the audit event.
         post = Post.objects.select_for_update().select_related("language").get(pk=post.pk)
-        blocker = final_blocker(post)
-        if blocker:
-            raise NotExportable(blocker)
-        revision = post.expect_published_revision()  # final_blocker() refused any other
-        blocker = opsec.export_blocker(post=post, revision=revision)
-        if blocker:
-            raise NotExportable(blocker)
+        revision = final_revision(post)
         document = document_for(post, revision, final=True)
         if replaces is not None:
             document = notices.opening_with_changes(document, post, replaces.revision, revision)
@@ -381,13 +388,7 @@ def reader_copy(post: Post, profile_slug: str) -> Outcome:
     profile = ExportProfile.objects.select_related("signing_key").get(
         slug=profile_slug, active=True, sign=True
     )
-    blocker = final_blocker(post)
-    if blocker:
-        raise NotExportable(blocker)
-    revision = post.expect_published_revision()  # final_blocker() refused any other
-    blocker = opsec.export_blocker(post=post, revision=revision)
-    if blocker:
-        raise NotExportable(blocker)
+    revision = final_revision(post)
     document = document_for(post, revision, final=True)
     check_addresses(profile, document)
     signer = signer_for(profile)
