@@ -3,8 +3,6 @@ a test is about it, and the browser fixtures for the docs page."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,8 +12,7 @@ from content import roles
 from content.models import Language, Post, PostKind
 from content.revisions import create_post
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    launched_chromium,
     page,  # noqa: F401 - for test_docs_browser
 )
 from tests.support import content_of
@@ -28,18 +25,7 @@ def browser() -> Iterator[Any]:
     ends. Re-exporting tests/browser's session fixture would start a second Playwright beside
     the one tests/browser starts later, and Playwright's sync API refuses to run inside the
     first one's event loop."""
-    if not shutil.which(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(autouse=True)

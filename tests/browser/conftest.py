@@ -26,8 +26,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def launched_chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, closed when the generator ends; a skip (or, with
+    REQUIRE_BROWSER=1, a failure) where it is missing. For the fixtures of any test directory."""
     if not shutil.which(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -42,6 +43,11 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    yield from launched_chromium()
 
 
 @pytest.fixture
