@@ -3,8 +3,8 @@
 
 Every document here holds absolute URLs, which are built from the scheme and host the request
 came in on (the clear-web host or the onion one), so its cache key holds them too
-(`origin_of`, used by content.views.public): a feed fetched over Tor never hands onion readers
-the clear-web links of a copy cached for the clear web, nor the other way round.
+(`origin_of`, used by content.views.public_documents): a feed fetched over Tor never hands
+onion readers the clear-web links of a copy cached for the clear web, nor the other way round.
 
 Entry ids do not depend on the host or the address: an entry's id is
 `urn:uuid:` + uuid5(ENTRY_NAMESPACE, "post/<post pk>/revision/<revision number>"). The post's
@@ -113,7 +113,7 @@ class LanguageFeed(Feed[Post, FeedSubject]):
 
     def get_object(self, request: HttpRequest, lang: str, kind: str = "") -> FeedSubject:
         subject = feed_subject(lang, kind)
-        self.language = subject.language.code  # one instance per request (public.feed)
+        self.language = subject.language.code  # one instance per request (public_documents.feed)
         return subject
 
     def title(self, subject: FeedSubject) -> str:

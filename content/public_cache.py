@@ -17,10 +17,12 @@ import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -84,3 +86,16 @@ def serve(request: HttpRequest, *, key: str, render: Callable[[], Rendered]) -> 
     answer.headers["Last-Modified"] = http_date(last_modified)
     answer.headers["Cache-Control"] = CACHE_CONTROL
     return answer
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, in the site's time zone: when a page that depends on the
+    day (alerts going out of force, reviews falling due) last changed."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def with_language(response: HttpResponseBase, codes: str) -> HttpResponseBase:
+    """Content-Language on a page (and on its 304), never on an error."""
+    if response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_MODIFIED) and codes:
+        response["Content-Language"] = codes
+    return response

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.views import health, public, trust, verify
+from content.views import health, public, public_documents, public_post, trust, verify
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.index, name="index"),
-    path("robots.txt", public.robots_txt, name="robots"),
-    path("sitemap.xml", public.sitemap_xml, name="sitemap"),
+    path("robots.txt", public_documents.robots_txt, name="robots"),
+    path("sitemap.xml", public_documents.sitemap_xml, name="sitemap"),
     # Reader trust: our public key, signed canary and mirror list, and the verify page.
     path("pgp.txt", trust.pgp_txt, name="pgp_txt"),
     path("pgp/", trust.pgp_page, name="pgp"),
@@ -20,12 +20,16 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("<slug:lang>/", public.language_page, name="language"),
     # Before the post pattern: "feed" and "substances" are reserved slugs (content.addresses).
-    path("<slug:lang>/feed/", public.feed, name="feed"),
-    path("<slug:lang>/feed/<slug:kind>/", public.feed, name="kind_feed"),
-    path("<slug:lang>/feed.json", public.json_feed_page, name="json_feed"),
-    path("<slug:lang>/feed/<slug:kind>.json", public.json_feed_page, name="kind_json_feed"),
+    path("<slug:lang>/feed/", public_documents.feed, name="feed"),
+    path("<slug:lang>/feed/<slug:kind>/", public_documents.feed, name="kind_feed"),
+    path("<slug:lang>/feed.json", public_documents.json_feed_page, name="json_feed"),
+    path(
+        "<slug:lang>/feed/<slug:kind>.json",
+        public_documents.json_feed_page,
+        name="kind_json_feed",
+    ),
     path("<slug:lang>/substances/", public.substances, name="substances"),
     path("<slug:lang>/substances/<slug:slug>/", public.substance, name="substance"),
-    path("<slug:lang>/<slug:slug>/", public.post_page, name="post"),
-    path("<slug:lang>/<slug:slug>/signed/<slug:profile>/", public.signed_copy, name="signed"),
+    path("<slug:lang>/<slug:slug>/", public_post.post_page, name="post"),
+    path("<slug:lang>/<slug:slug>/signed/<slug:profile>/", public_post.signed_copy, name="signed"),
 ]

@@ -7,17 +7,16 @@ gets a 304. Search results are the exception: any words can be searched for, so 
 rendered for each request and never stored. Documents with absolute URLs (feeds, sitemap) are
 cached per scheme and host (content.feeds.origin_of).
 
-Addresses: / (active drug alerts, languages, newest posts), /<lang>/ (one language, filtered by
-?kind=, ?substance=, ?topic=, searched with ?q=), /<lang>/substances/ and
-/<lang>/substances/<slug>/, /<lang>/<slug>/ (a post) and /<lang>/<slug>/signed/<profile>/ (its
-signed text for a forum), feeds (content.feeds), /robots.txt and /sitemap.xml.
+Addresses here: / (active drug alerts, languages, newest posts), /<lang>/ (one language,
+filtered by ?kind=, ?substance=, ?topic=, searched with ?q=), /<lang>/substances/ and
+/<lang>/substances/<slug>/, and the 404 page. A post and its signed copies are in
+views/public_post.py; feeds, the sitemap and robots.txt in views/public_documents.py.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -37,31 +36,24 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
-from content import addresses, exports, search
-from content.exporters import ExportError, SigningError
-from content.feeds import FEED_TITLES, LanguageFeed, feed_subject, json_feed, origin_of, sitemap
+from content import search
+from content.feeds import FEED_TITLES
 from content.models import (
-    ExportProfile,
     Language,
     Post,
     PostKind,
     PostQuerySet,
     PublicVersion,
-    Review,
     Tag,
 )
 from content.pagination import Pages
-from content.public_cache import Rendered, page_key, serve
+from content.public_cache import Rendered, page_key, serve, start_of, with_language
 
 ERROR_NO_LANGUAGE = "No posts are published in this language."
 ERROR_NO_PAGE = "There is no such page."
 ERROR_NO_FILTER = "There is no such kind of post, substance or topic."
 ERROR_NO_SUBSTANCE = "Nothing is published about this substance in this language."
-ERROR_NO_COPY = "There is no signed copy of this post for that forum."
-ERROR_COPY_UNAVAILABLE = "The signed copy cannot be made right now; try again later.\n"
-TEXT = "text/plain; charset=utf-8"
 
 # What a list of posts shows; the body and its HTML stay in the database.
 LIST_COLUMNS = (
@@ -113,10 +105,6 @@ def _alerts(today: datetime.date, language: Language | None = None) -> list[Post
     return list(alerts.only(*LIST_COLUMNS).order_by("-published_at", "-pk")[:ALERTS_SHOWN])
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
 def _page_number(request: HttpRequest) -> int:
     """`?page=` as written by our own links (1, 2, ...); anything else is not a page."""
     raw = request.GET.get("page", "1")
@@ -130,13 +118,6 @@ def _page(rows: QuerySet[Any], number: int) -> Page[Any]:
         return Paginator(rows, settings.PUBLIC_PAGE_SIZE).page(number)
     except EmptyPage:
         raise Http404(ERROR_NO_PAGE) from None
-
-
-def _with_language(response: HttpResponseBase, codes: str) -> HttpResponseBase:
-    """Content-Language on a page (and on its 304), never on an error."""
-    if response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_MODIFIED) and codes:
-        response["Content-Language"] = codes
-    return response
 
 
 # --- The home page -------------------------------------------------------------------------
@@ -154,10 +135,10 @@ def index(request: HttpRequest) -> HttpResponseBase:
         key=key,
         render=lambda: Rendered(
             _render_index(request, key=key, number=number, today=today),
-            changed_at=max(version.changed_at, _start_of(today)),
+            changed_at=max(version.changed_at, start_of(today)),
         ),
     )
-    return _with_language(response, _shown_languages(key))
+    return with_language(response, _shown_languages(key))
 
 
 def _old_language_link(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -254,16 +235,16 @@ def language_page(request: HttpRequest, lang: str) -> HttpResponseBase:
     if filters.q:  # any words may be searched for: never stored
         response: HttpResponseBase = rendered()
         response["Cache-Control"] = "no-cache"
-        return _with_language(response, lang)
+        return with_language(response, lang)
     key = page_key(
         "language", version, lang, filters.kind, filters.substance, filters.topic, number, today
     )
     page = serve(
         request,
         key=key,
-        render=lambda: Rendered(rendered(), changed_at=max(version.changed_at, _start_of(today))),
+        render=lambda: Rendered(rendered(), changed_at=max(version.changed_at, start_of(today))),
     )
-    return _with_language(page, lang)
+    return with_language(page, lang)
 
 
 def _language(code: str) -> Language:
@@ -346,7 +327,7 @@ def substances(request: HttpRequest, lang: str) -> HttpResponseBase:
             _render_substances(request, lang=lang, number=number), changed_at=version.changed_at
         ),
     )
-    return _with_language(page, lang)
+    return with_language(page, lang)
 
 
 def _render_substances(request: HttpRequest, *, lang: str, number: int) -> HttpResponse:
@@ -377,10 +358,10 @@ def substance(request: HttpRequest, lang: str, slug: str) -> HttpResponseBase:
         key=page_key("substance", version, lang, slug, number, today),
         render=lambda: Rendered(
             _render_substance(request, lang=lang, slug=slug, number=number),
-            changed_at=max(version.changed_at, _start_of(today)),
+            changed_at=max(version.changed_at, start_of(today)),
         ),
     )
-    return _with_language(page, lang)
+    return with_language(page, lang)
 
 
 def _render_substance(request: HttpRequest, *, lang: str, slug: str, number: int) -> HttpResponse:
@@ -401,154 +382,6 @@ def _render_substance(request: HttpRequest, *, lang: str, slug: str, number: int
         "content/public/substance.html",
         {"language": language, "tag": tag, "page": page, "page_links": Pages(page=page, query="")},
     )
-
-
-# --- Feeds, sitemap, robots.txt ------------------------------------------------------------
-
-
-def _document(
-    request: HttpRequest, name: str, *parts: object, make: Callable[[], HttpResponseBase]
-) -> HttpResponseBase:
-    """A document with absolute URLs: cached per scheme and host (content.feeds)."""
-    version = PublicVersion.current()
-    return serve(
-        request,
-        key=page_key(name, version, origin_of(request), *parts),
-        render=lambda: Rendered(make(), changed_at=version.changed_at),
-    )
-
-
-def feed(request: HttpRequest, lang: str, kind: str = "") -> HttpResponseBase:
-    response = _document(
-        request, "feed", lang, kind, make=lambda: LanguageFeed()(request, lang=lang, kind=kind)
-    )
-    return _with_language(response, lang)
-
-
-def json_feed_page(request: HttpRequest, lang: str, kind: str = "") -> HttpResponseBase:
-    response = _document(
-        request, "json-feed", lang, kind, make=lambda: json_feed(request, feed_subject(lang, kind))
-    )
-    return _with_language(response, lang)
-
-
-def sitemap_xml(request: HttpRequest) -> HttpResponseBase:
-    return _document(request, "sitemap", make=lambda: sitemap(request))
-
-
-ROBOTS = """\
-User-agent: *
-Disallow: /studio/
-Disallow: /admin/
-Disallow: /accounts/
-Allow: /
-
-Sitemap: {sitemap}
-"""
-
-
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawlers may read the public site, not the studio. The sitemap's address is absolute, as
-    the robots.txt standard asks, on the host the crawler asked (the onion service's own over
-    Tor); the file is not cached, so no host's address is served to another."""
-    body = ROBOTS.format(sitemap=origin_of(request) + reverse("public:sitemap"))
-    return HttpResponse(body, content_type=TEXT)
-
-
-# --- A post, and its signed copies ---------------------------------------------------------
-
-
-def post_page(request: HttpRequest, lang: str, slug: str) -> HttpResponseBase:
-    version = PublicVersion.current()
-    today = timezone.localdate()  # the review may fall due
-    response = serve(
-        request,
-        key=page_key("post", version, lang, slug, today),
-        render=lambda: _post_at(request, lang=lang, slug=slug, version=version),
-    )
-    return _with_language(response, lang)
-
-
-def _post_at(request: HttpRequest, *, lang: str, slug: str, version: PublicVersion) -> Rendered:
-    """Whatever lives at this address: the post (200), a 410 or 404 for one that is not
-    published, or an old address's redirect or 410."""
-    post = (
-        Post.objects.select_related("language", "published_revision")
-        .filter(language__code=lang, slug=slug)
-        .first()
-    )
-    if post is None:
-        return Rendered(_old_address(request, lang=lang, slug=slug), changed_at=version.changed_at)
-    status = post.public_status
-    if status != HTTPStatus.OK:
-        # A reader following an old forum link must learn the text is no longer valid (410).
-        gone = render(request, "content/public/gone.html", {"post": post}, status=status)
-        return Rendered(gone, changed_at=version.changed_at)
-    changed_at = version.changed_at
-    if post.is_overdue and post.review_due is not None:
-        changed_at = max(changed_at, _start_of(post.review_due + datetime.timedelta(days=1)))
-    return Rendered(_render_post(request, post), changed_at=changed_at)
-
-
-def _old_address(request: HttpRequest, *, lang: str, slug: str) -> HttpResponse:
-    found = addresses.resolve(language_code=lang, slug=slug)
-    if found.gone:
-        # An address that had to disappear: say so, and name nothing (no title, no new address).
-        return render(request, "content/public/gone.html", {"address_gone": True}, status=410)
-    if found.old is not None:
-        return HttpResponsePermanentRedirect(found.old.post.get_public_url())
-    raise Http404("No post at this address.")
-
-
-def _render_post(request: HttpRequest, post: Post) -> HttpResponse:
-    revision = post.expect_published_revision()  # 200 means it has one
-    approvals = Review.objects.approvals_of(revision).approver_count()
-    translations = (
-        Post.objects.published()
-        .select_related("language")
-        .only("slug", "language__code", "language__name")
-        .filter(translation_group=post.translation_group)
-        .exclude(pk=post.pk)
-        .order_by("language__code")
-    )
-    # Signing happens here once per version and profile (content.export_cache keeps it); the
-    # page lists the profiles whose copy could be made.
-    copies = exports.reader_copies(post)
-    return render(
-        request,
-        "content/public/post.html",
-        {
-            "post": post,
-            "revision": revision,
-            "approvals": approvals,
-            "translations": translations,
-            "tags": revision.tags.all(),
-            "copies": copies,
-        },
-    )
-
-
-def signed_copy(request: HttpRequest, lang: str, slug: str, profile: str) -> HttpResponse:
-    """The signed text of a post in force, as one forum profile formats it, as a download."""
-    post = (
-        Post.objects.select_related("language", "published_revision")
-        .filter(language__code=lang, slug=slug)
-        .first()
-    )
-    if post is None or not post.in_force:
-        raise Http404(ERROR_NO_COPY)
-    try:
-        outcome = exports.reader_copy(post, profile)
-    except (exports.NotExportable, ExportProfile.DoesNotExist):
-        raise Http404(ERROR_NO_COPY) from None
-    except (ExportError, SigningError):  # the key store or the settings, not the reader
-        return HttpResponse(ERROR_COPY_UNAVAILABLE, status=503, content_type=TEXT)
-    filename, data, content_type = outcome.download()
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Language"] = lang
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
