@@ -19,7 +19,7 @@ from functools import cached_property
 
 from content.actors import Actor
 from content.approval_rules import ERROR_PERMISSION, approvals, own_text_blocker
-from content.models import Post, PostState, Review, ReviewPolicy, Revision
+from content.models import Post, PostState, Review, ReviewPolicy, Revision, Schedule
 from content.models.posts import REVIEW_OVERDUE
 from content.transitions import ALLOWED_TRANSITIONS
 
@@ -28,6 +28,8 @@ ERROR_NOT_PUBLISHED = "This post has no published text to {action}."
 ERROR_ALREADY_APPROVED = "You already approved revision {number}."
 ERROR_NOT_ENOUGH = "Revision {number} has {count} of the {required} approvals it needs."
 ERROR_NOT_OFFERED = "The studio does not {action} a post that is {state}."
+ERROR_ALREADY_SCHEDULED = "A {kind} is already scheduled for this post; cancel it first."
+ERROR_CANCEL = "Only the person who set this schedule, or someone who may {action}, cancels it."
 
 # The studio's name for a final export (not a transition: content.exports checks it).
 EXPORT_FINAL = "export_final"
@@ -176,3 +178,31 @@ def studio_actions(post: Post, actor: Actor) -> dict[str, StudioAction]:
         found[action] = StudioAction(action, refused)
     found[EXPORT_FINAL] = StudioAction(EXPORT_FINAL, _export_final(post, actor))
     return found
+
+
+# --- Schedules: the same checks as the action now, and one pending schedule of each kind ------
+
+
+def schedule_refusal(kind: str, post: Post, actor: Actor) -> Refusal | None:
+    """Why scheduling `kind` (Schedule.Kind: "publish" or "withdraw") of `post` by `actor` would
+    be refused now: everything doing it now checks (content.workflow runs it again at the
+    time), and no other pending schedule of that kind."""
+    refused = refusal(kind, post, actor)
+    if refused is not None:
+        return refused
+    if Schedule.objects.pending().filter(post=post, kind=kind).exists():
+        label = Schedule.Kind(kind).label.lower()
+        return Refusal(Why.STATE, ERROR_ALREADY_SCHEDULED.format(kind=label))
+    return None
+
+
+def cancel_refusal(schedule: Schedule, actor: Actor) -> Refusal | None:
+    """Who set the schedule cancels it, and so does anyone with the right to the action."""
+    if schedule.status != Schedule.Status.PENDING:
+        return Refusal(Why.STATE, "This schedule is no longer pending.")
+    if actor.pk is not None and actor.pk == schedule.created_by_id:
+        return None
+    if ALLOWED_TRANSITIONS[schedule.kind].permitted(schedule.post, actor):
+        return None
+    message = ERROR_CANCEL.format(action=schedule.kind)
+    return Refusal(Why.ROLE, message, not_permitted=True)

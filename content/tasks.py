@@ -19,9 +19,9 @@ from django.core.mail import EmailMessage
 from django.tasks import Task, task
 from django.utils import timezone
 
-from content import actors, exports, reminders
+from content import actors, exports, reminders, workflow
 from content.exporters import ExportError, SigningError
-from content.models import ExportProfile, Notification, Post
+from content.models import ExportProfile, Notification, Post, Schedule
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,13 @@ def send_overdue_reminders() -> int:
     """Tell reviewers about overdue posts (at most once a day per post, so running it twice is
     harmless). Returns how many posts' reviewers were told."""
     return len(reminders.notify_overdue(actor=actors.SCHEDULER))
+
+
+@task()
+def run_due_schedules() -> dict[str, str]:
+    """Publish and withdraw what was scheduled for now or earlier (content.workflow). Safe to
+    run twice or in two workers at once: each schedule runs once. Returns {id: status}."""
+    return {str(pk): status for pk, status in workflow.run_due_schedules().items()}
 
 
 @task()
@@ -166,12 +173,23 @@ DAILY: tuple[Task[[], int], ...] = (send_overdue_reminders, prune_task_results)
 @dataclass
 class Scheduler:
     """The periodic schedule (Django's tasks framework has none): at its first tick on each
-    local day it enqueues the DAILY tasks. The day is kept in memory, so a restarted scheduler
+    local day it enqueues the DAILY tasks; at every tick, the schedules that are due
+    (run_schedules). The day is kept in memory, so a restarted scheduler
     enqueues them again that day, which they allow (reminders go out at most once a day per
     post), and two schedulers would do the same: run one.
     """
 
     last_day: datetime.date | None = None
+
+    def run_schedules(self, now: datetime.datetime | None = None) -> list[str]:
+        """At every wake-up: enqueue run_due_schedules when a schedule's time has come (one
+        query; nothing is enqueued on the many minutes when nothing is due). A schedule thus
+        runs within the scheduler's interval (a minute by default) plus the worker's delay of
+        its time; enqueued twice before a worker came, it still runs once."""
+        if not Schedule.objects.due(now or timezone.now()).exists():
+            return []
+        run_due_schedules.enqueue()
+        return [run_due_schedules.name]
 
     def tick(self, now: datetime.datetime | None = None) -> list[str]:
         """Enqueue what is due at `now` (default: the current time); returns the task names."""

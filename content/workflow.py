@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from content import actions, notifications, public_words, search
+from content import actions, actors, notifications, public_words, search
 from content.actions import ERROR_ALREADY_APPROVED as ERROR_ALREADY_APPROVED
 from content.actions import ERROR_NOT_ENOUGH as ERROR_NOT_ENOUGH
 from content.actions import ERROR_NOT_PUBLISHED as ERROR_NOT_PUBLISHED
@@ -38,6 +38,7 @@ from content.models import (
     Review,
     ReviewPolicy,
     Revision,
+    Schedule,
     record_event,
 )
 from content.transitions import ALLOWED_TRANSITIONS, Transition
@@ -67,13 +68,16 @@ class NotPermitted(WorkflowError, PermissionError):
     """The actor may not perform this transition on this post."""
 
 
-def _check(post: Post, actor: Actor, action: str) -> Transition:
-    """The checks the studio runs too (content.actions: state, right, the action's rules), on
-    the locked post; a refusal becomes the error callers catch."""
-    refused = actions.refusal(action, post, actor)
+def _raise_if(refused: actions.Refusal | None) -> None:
     if refused is not None:
         error = NotPermitted if refused.not_permitted else TransitionNotAllowed
         raise error(refused.message)
+
+
+def _check(post: Post, actor: Actor, action: str) -> Transition:
+    """The checks the studio runs too (content.actions: state, right, the action's rules), on
+    the locked post; a refusal becomes the error callers catch."""
+    _raise_if(actions.refusal(action, post, actor))
     return ALLOWED_TRANSITIONS[action]
 
 
@@ -301,17 +305,23 @@ def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str =
 MAX_PUBLIC_REASON = 500
 
 
+def _withdrawal_reasons(reason: str, public_reason: str) -> str:
+    """The reason for readers, on one line; refuses a missing or too long reason."""
+    if not reason.strip():
+        raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
+    public = " ".join(public_reason.split())
+    if len(public) > MAX_PUBLIC_REASON:
+        raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
+    return public
+
+
 @transaction.atomic
 def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") -> Post:
     """Take the published text offline. `reason` is internal (authors, audit log);
     `public_reason`, if given, is shown to readers on the 410 page and in withdrawal notices."""
     post = lock_post(post)
     transition = _check(post, actor, "withdraw")
-    if not reason.strip():
-        raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
-    public = " ".join(public_reason.split())
-    if len(public) > MAX_PUBLIC_REASON:
-        raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
+    public = _withdrawal_reasons(reason, public_reason)
     withdrawn = post.expect_published_revision()
     _take_offline(post, transition.new_state, reason)
     post.withdrawn_at, post.public_reason = timezone.now(), public
@@ -386,6 +396,8 @@ def check_editable(post: Post) -> None:
 
 def on_new_revision(*, post: Post, revision: Revision, actor: Actor) -> None:
     """Called by save_revision() inside its transaction, with the post row locked."""
+    for pending in Schedule.objects.pending().filter(post=post, kind=Schedule.Kind.PUBLISH):
+        _void(pending, actor=actor, why=ERROR_SCHEDULE_VOID.format(number=revision.number))
     previous = revision.based_on
     if post.state == S.PUBLISHED:
         post.state = S.DRAFT
@@ -408,3 +420,169 @@ def on_new_revision(*, post: Post, revision: Revision, actor: Actor) -> None:
             message=f"Revision {previous.number} of “{revision.title}”, which you approved, "
             f"was replaced by revision {revision.number}; your approval no longer counts.",
         )
+
+
+# --- Schedules: publish or withdraw at a set time, run by content.tasks.run_due_schedules ------
+
+ERROR_SCHEDULE_PAST = "Choose a time in the future."
+ERROR_SCHEDULE_VOID = (
+    "Revision {number} was saved after the publication was scheduled; the schedule is void, "
+    "so no other text than the one approved is published. Schedule the new revision if it is "
+    "approved."
+)
+
+
+def _when(moment: datetime.datetime) -> str:
+    """A time as people read it here: in the site's time zone, named."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
+
+
+@transaction.atomic
+def schedule(
+    *,
+    post: Post,
+    actor: Actor,
+    kind: str,
+    run_at: datetime.datetime,
+    revision_id: int | None = None,
+    reason: str = "",
+    public_reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Schedule:
+    """Set a publication of the latest revision (`revision_id`, the one the page showed) or a
+    withdrawal (with its reasons) for `run_at`. The same checks as doing it now (and no other
+    pending schedule of the kind); the worker runs them all again at the time."""
+    post = lock_post(post)
+    _raise_if(actions.schedule_refusal(kind, post, actor))
+    if run_at <= (now or timezone.now()):
+        raise WorkflowError(ERROR_SCHEDULE_PAST)
+    revision: Revision | None = None
+    public = ""
+    if kind == Schedule.Kind.PUBLISH:
+        revision = _check_current(post, revision_id, post.latest_revision)
+    else:
+        public = _withdrawal_reasons(reason, public_reason)
+    planned = Schedule.objects.create(
+        post=post,
+        kind=kind,
+        revision=revision,
+        content_hash=revision.content_hash if revision else "",
+        run_at=run_at,
+        reason=reason.strip(),
+        public_reason=public,
+        created_by=signed_in(actor),
+    )
+    record_event(
+        action=AuditEvent.Action.SCHEDULED,
+        actor=actor,
+        post=post,
+        revision=revision,
+        schedule=planned.pk,
+        kind=kind,
+        run_at=run_at.isoformat(),
+    )
+    return planned
+
+
+@transaction.atomic
+def cancel_schedule(*, schedule_id: int, actor: Actor) -> Schedule:
+    planned = (
+        Schedule.objects.select_for_update(of=("self",)).select_related("post").get(pk=schedule_id)
+    )
+    _raise_if(actions.cancel_refusal(planned, actor))
+    planned.status, planned.finished_at = Schedule.Status.CANCELLED, timezone.now()
+    planned.save(update_fields=["status", "finished_at"])
+    record_event(
+        action=AuditEvent.Action.SCHEDULE_CANCELLED,
+        actor=actor,
+        post=planned.post,
+        revision=planned.revision,
+        schedule=planned.pk,
+        kind=planned.kind,
+    )
+    return planned
+
+
+def _finish(planned: Schedule, status: str, outcome: str, action: str, actor: Actor) -> None:
+    planned.status, planned.outcome = status, outcome[:500]
+    planned.finished_at = timezone.now()
+    planned.save(update_fields=["status", "outcome", "finished_at"])
+    record_event(
+        action=action,
+        actor=actor,
+        post=planned.post,
+        revision=planned.revision,
+        schedule=planned.pk,
+        kind=planned.kind,
+        outcome=planned.outcome,
+        scheduled_by=planned.created_by_id,
+    )
+
+
+def _void(planned: Schedule, *, actor: Actor, why: str) -> None:
+    _finish(planned, Schedule.Status.VOID, why, AuditEvent.Action.SCHEDULE_VOIDED, actor)
+    notifications.notify(
+        [planned.created_by],
+        post=planned.post,
+        message=f"The publication of “{planned.post.title}” you scheduled for "
+        f"{_when(planned.run_at)} is void: {why}",
+    )
+
+
+def _run(planned: Schedule) -> str:
+    """Do what `planned` says through the transition itself, as the person who set it (so
+    their right, the state and the approvals are checked again); record the outcome."""
+    post, person = planned.post, planned.created_by
+    if planned.kind == Schedule.Kind.PUBLISH and (
+        post.latest_revision_id != planned.revision_id
+        or planned.revision is None
+        or planned.revision.content_hash != planned.content_hash
+    ):
+        latest = post.latest_revision.number if post.latest_revision else "?"
+        _void(planned, actor=actors.SCHEDULER, why=ERROR_SCHEDULE_VOID.format(number=latest))
+        return planned.status
+    try:
+        with transaction.atomic():  # a refusal rolls back the attempt only
+            if planned.kind == Schedule.Kind.PUBLISH:
+                publish(post=post, actor=person, revision_id=planned.revision_id)
+            else:
+                withdraw(
+                    post=post,
+                    actor=person,
+                    reason=planned.reason,
+                    public_reason=planned.public_reason,
+                )
+    except WorkflowError as error:
+        failed = AuditEvent.Action.SCHEDULE_FAILED
+        _finish(planned, Schedule.Status.FAILED, str(error), failed, actors.SCHEDULER)
+        notifications.notify(
+            [person],
+            post=post,
+            message=f"The {planned.get_kind_display().lower()} of “{post.title}” scheduled for "
+            f"{_when(planned.run_at)} did not happen: {error}",
+        )
+        return planned.status
+    ran = AuditEvent.Action.SCHEDULE_RAN
+    _finish(planned, Schedule.Status.DONE, "", ran, actors.SCHEDULER)
+    return planned.status
+
+
+def run_due_schedules(*, now: datetime.datetime | None = None) -> dict[int, str]:
+    """Run every pending schedule whose time has come by `now` (default: the current time),
+    each in its own transaction. The row is locked and locked rows are skipped (PostgreSQL), so
+    two workers never run one schedule twice; a run is recorded once, so running this again
+    is harmless. Returns {schedule id: its new status}."""
+    moment = now or timezone.now()
+    done: dict[int, str] = {}
+    while True:
+        with transaction.atomic():
+            planned = (
+                Schedule.objects.due(moment)
+                .exclude(pk__in=list(done))
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("post", "revision", "created_by")
+                .first()
+            )
+            if planned is None:
+                return done
+            done[planned.pk] = _run(planned)

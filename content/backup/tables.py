@@ -51,6 +51,7 @@ CONTENT_MODELS: dict[str, str] = {
     "allowednumber": SEEDED,
     "opsecoverride": RECORD,
     "oldaddress": RECORD,
+    "schedule": RECORD,
     "publicversion": SEEDED,
     "publicword": RECORD,  # derived from published revisions, kept rather than recomputed
     "searchdocument": DERIVED,  # PostgreSQL's tsvectors: content.search.rebuild() after a restore

@@ -1,8 +1,8 @@
 """The content domain's models, re-exported so that `from content.models import X` works.
 
 Direction of imports, all at module top: posts and public import no other model module;
-audit, workflow, exports, opsec and addresses each import only from posts (exports also from
-content.exporters, which imports no model), and none of them imports another. The two
+audit, workflow, schedule, exports, opsec and addresses each import only from posts (exports
+also from content.exporters, which imports no model), and none of them imports another. The two
 `PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
 it up in Django's app registry when called, as a string foreign key does, instead of importing it.
 """
@@ -23,6 +23,7 @@ from content.models.posts import (
     Tag,
 )
 from content.models.public import PublicVersion, PublicWord, SearchDocument
+from content.models.schedule import Schedule
 from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Review",
     "ReviewPolicy",
     "Revision",
+    "Schedule",
     "SearchDocument",
     "SignedStatement",
     "SigningKey",

@@ -211,6 +211,12 @@ class AuditEvent(WrittenOnce):
         ROLES_CHANGED = "roles_changed", "Roles changed"
         USER_DEACTIVATED = "user_deactivated", "Account deactivated"
         USER_REACTIVATED = "user_reactivated", "Account reactivated"
+        # Schedules (content.workflow: schedule, cancel_schedule, run_schedule).
+        SCHEDULED = "scheduled", "Scheduled"
+        SCHEDULE_CANCELLED = "schedule_cancelled", "Schedule cancelled"
+        SCHEDULE_RAN = "schedule_ran", "Scheduled action done"
+        SCHEDULE_FAILED = "schedule_failed", "Scheduled action failed"
+        SCHEDULE_VOIDED = "schedule_voided", "Schedule void (a newer revision)"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

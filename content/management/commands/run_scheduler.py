@@ -16,15 +16,17 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "The periodic schedule: once a day, enqueue the overdue re-review reminders and the "
-        "pruning of old task results (a task worker runs them). Runs until stopped."
+        "pruning of old task results; at every wake-up (each minute by default), the scheduled "
+        "publications and withdrawals that are due (a task worker runs them). Runs until stopped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--interval",
             type=float,
-            default=3600,
-            help="Seconds between looks at the clock (default: an hour).",
+            default=60,
+            help="Seconds between looks at the clock (default: a minute, which is how late a "
+            "scheduled publication or withdrawal may run).",
         )
 
     def handle(self, *args: Any, interval: float, **options: Any) -> None:
@@ -33,9 +35,9 @@ class Command(BaseCommand):
             while True:
                 now = timezone.now()
                 try:
-                    enqueued = scheduler.tick(now)
+                    enqueued = scheduler.run_schedules(now) + scheduler.tick(now)
                 except DatabaseError:  # a brief outage: log it and look again at the next tick
-                    logger.exception("The scheduler could not enqueue the daily tasks.")
+                    logger.exception("The scheduler could not enqueue its tasks.")
                     enqueued = []
                 if enqueued:
                     self.stdout.write(f"{now:%Y-%m-%d %H:%M} enqueued {', '.join(enqueued)}")
