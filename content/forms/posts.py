@@ -13,6 +13,7 @@ from markdownx.widgets import MarkdownxWidget
 from content import addresses, markdown
 from content.actors import Person
 from content.forms.utf8 import ValidUtf8Form
+from content.merge import ERROR_CONFLICT_MARKERS, has_conflict_markers
 from content.models import Language, OldAddress, Post, PostKind, address_taken
 from content.revision_schema import FORM_FIELD_NAMES
 from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source, public_note_blocker
@@ -83,10 +84,18 @@ class RevisionForm(ValidUtf8Form):
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def clean_summary(self) -> str:
+        summary: str = self.cleaned_data["summary"]
+        if has_conflict_markers(summary):  # left from a merge (content.merge): never published
+            raise forms.ValidationError(ERROR_CONFLICT_MARKERS)
+        return summary
+
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
         if not body.strip():
             raise forms.ValidationError("The body is empty.")
+        if has_conflict_markers(body):  # left from a merge (content.merge): never published
+            raise forms.ValidationError(ERROR_CONFLICT_MARKERS)
         try:
             markdown.parse(body)
         except markdown.MarkdownRefused as error:

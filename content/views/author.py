@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from content import actions, addresses, home, opsec, workflow
+from content import actions, addresses, home, merge, opsec, workflow
 from content.actors import Person, signed_in
 from content.forms import (
     NewPostForm,
@@ -26,6 +26,7 @@ from content.forms import (
     sources_from,
     sources_initial,
 )
+from content.forms.posts import TagListField
 from content.models import Post, PostState, Revision
 from content.pagination import paginate
 from content.revisions import (
@@ -137,20 +138,21 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     sources = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
     if not (form.is_valid() and sources.is_valid()):
         return render(request, "content/author/post_form.html", context | _forms(form, sources))
+    content = form.content(sources_from(sources))
     try:
         # One transaction: a refused address leaves no revision behind, and the reverse.
         with transaction.atomic():
             revision = save_revision(
                 post=post,
                 author=request.user,
-                content=form.content(sources_from(sources)),
+                content=content,
                 base_revision_id=form.cleaned_data["base_revision"],
                 change_note=form.cleaned_data["change_note"],
             )
             if form.slug_changed:
                 _change_slug(request, post, form)
     except EditConflict as conflict:
-        return _render_conflict(request, post, conflict, sources)
+        return _render_conflict(request, post, conflict, content, sources)
     except (SlugTaken, addresses.BadSlug) as error:
         post.refresh_from_db()  # the revision saved with it was rolled back
         form.add_error("slug", str(error))
@@ -194,15 +196,32 @@ def _initial(revision: Revision) -> dict[str, object]:
 
 
 def _render_conflict(
-    request: HttpRequest, post: Post, conflict: EditConflict, sources: SourceForms
+    request: HttpRequest,
+    post: Post,
+    conflict: EditConflict,
+    yours: RevisionContent,
+    sources: SourceForms,
 ) -> HttpResponse:
-    """Show the author what changed meanwhile, keeping every character they typed.
+    """Show the author what changed meanwhile, with their text merged into the newer one.
 
-    The form is re-bound to the newest revision as its base: saving again after reading the
-    changes is a deliberate choice, not a lost update.
+    The form is re-bound to the newest revision as its base and holds the three-way merge of
+    the author's text with it (content.merge), conflicts marked; saving again after reading the
+    changes is a deliberate choice, not a lost update. Without the revision the author started
+    from there is nothing to merge against, and the form keeps their text as typed.
     """
     data: QueryDict = request.POST.copy()
     data["base_revision"] = str(conflict.latest.pk)
+    merged = None
+    if conflict.base is not None:
+        latest = conflict.latest
+        merged = merge.merge_content(
+            base=RevisionContent.of(conflict.base),
+            yours=yours,
+            theirs=RevisionContent.of(latest),
+            theirs_label=f"revision {latest.number} by {latest.author.get_username()}",
+        )
+        _fill_with_merge(data, merged)
+        sources = _merged_sources(merged, sources)
     form = PostEditForm(data, post=post, user=request.user)
     form.is_valid()
     base_content = RevisionContent.of(conflict.base) if conflict.base else None
@@ -211,8 +230,27 @@ def _render_conflict(
         "conflict": conflict,
         "conflict_diff": compare(base_content, RevisionContent.of(conflict.latest)),
         "intervening": conflict.intervening,
+        "merge": merged,
     } | _forms(form, sources)
     return render(request, "content/author/post_form.html", context, status=409)
+
+
+def _fill_with_merge(data: QueryDict, merged: merge.ContentMerge) -> None:
+    """Put the merged values of the form's own fields into its data, as the browser sends them."""
+    tags = TagListField()
+    for field in merged.fields:
+        if field.name in PostEditForm.base_fields and field.name in data:
+            value = field.value
+            data[field.name] = tags.prepare_value(value) if isinstance(value, tuple) else value
+
+
+def _merged_sources(merged: merge.ContentMerge, sources: SourceForms) -> SourceForms:
+    """The sources the merge chose: the newer revision's unless the author changed them."""
+    chosen = next(f for f in merged.fields if f.name == "sources")
+    if chosen.outcome != merge.Outcome.THEIRS:
+        return sources
+    initial = sources_initial([source.as_dict() for source in chosen.value])
+    return SourceFormSet(initial=initial, prefix=SOURCES_PREFIX)
 
 
 @login_required
