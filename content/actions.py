@@ -206,3 +206,30 @@ def cancel_refusal(schedule: Schedule, actor: Actor) -> Refusal | None:
         return None
     message = ERROR_CANCEL.format(action=schedule.kind)
     return Refusal(Why.ROLE, message, not_permitted=True)
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    schedule: Schedule
+    can_cancel: bool
+
+
+@dataclass(frozen=True)
+class SchedulePanel:
+    """What the post page shows of schedules: the pending ones (with Cancel where allowed) and
+    which schedule forms to offer (only where content.workflow.schedule would accept them)."""
+
+    pending: list[ScheduleRow]
+    can_schedule_publish: bool
+    can_schedule_withdraw: bool
+
+
+def schedule_panel(post: Post, actor: Actor) -> SchedulePanel:
+    pending = list(Schedule.objects.pending().filter(post=post).select_related("created_by"))
+    for row in pending:
+        row.post = post  # cancel_refusal reads it; no query per row
+    return SchedulePanel(
+        pending=[ScheduleRow(s, cancel_refusal(s, actor) is None) for s in pending],
+        can_schedule_publish=schedule_refusal(Schedule.Kind.PUBLISH, post, actor) is None,
+        can_schedule_withdraw=schedule_refusal(Schedule.Kind.WITHDRAW, post, actor) is None,
+    )

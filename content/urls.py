@@ -23,6 +23,8 @@ urlpatterns = [
     path("posts/<int:pk>/review/", review.review_post, name="review_post"),
     path("posts/<int:pk>/workflow/<slug:action>/", review.post_action, name="post_action"),
     path("posts/<int:pk>/timeline/", review.post_timeline, name="post_timeline"),
+    path("posts/<int:pk>/schedule/", review.post_schedule, name="post_schedule"),
+    path("schedules/<int:pk>/cancel/", review.schedule_cancel, name="schedule_cancel"),
     path(
         "posts/<int:pk>/revisions/<int:number>/opsec/override/",
         review.opsec_override,

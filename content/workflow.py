@@ -432,7 +432,7 @@ ERROR_SCHEDULE_VOID = (
 )
 
 
-def _when(moment: datetime.datetime) -> str:
+def when(moment: datetime.datetime) -> str:
     """A time as people read it here: in the site's time zone, named."""
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
 
@@ -525,7 +525,7 @@ def _void(planned: Schedule, *, actor: Actor, why: str) -> None:
         [planned.created_by],
         post=planned.post,
         message=f"The publication of “{planned.post.title}” you scheduled for "
-        f"{_when(planned.run_at)} is void: {why}",
+        f"{when(planned.run_at)} is void: {why}",
     )
 
 
@@ -559,7 +559,7 @@ def _run(planned: Schedule) -> str:
             [person],
             post=post,
             message=f"The {planned.get_kind_display().lower()} of “{post.title}” scheduled for "
-            f"{_when(planned.run_at)} did not happen: {error}",
+            f"{when(planned.run_at)} did not happen: {error}",
         )
         return planned.status
     ran = AuditEvent.Action.SCHEDULE_RAN

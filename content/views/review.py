@@ -28,6 +28,7 @@ from content.models import (
     Review,
     ReviewPolicy,
     Revision,
+    Schedule,
 )
 from content.pagination import paginate
 from content.revisions import RevisionContent, compare
@@ -383,3 +384,53 @@ def opsec_override(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if data["back"] == "review":
             return redirect("content:review_post", pk=post.pk)
     return redirect(post if revision.pk == post.latest_revision_id else revision)
+
+
+class ScheduleForm(ReasonForm):
+    kind = forms.ChoiceField(choices=Schedule.Kind.choices)
+    run_at = forms.DateTimeField()  # "2026-12-24T18:00" from the page: the site's time zone
+
+
+@login_required
+@require_POST
+def post_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule the publication of the revision the page showed, or a withdrawal."""
+    post = _visible_post(request, pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        field, problems = next(iter(form.errors.items()))
+        label = "The time" if field == "run_at" else "The request"
+        messages.error(request, f"{label}: {problems[0]} Nothing was scheduled.")
+        return redirect(post)
+    data = form.cleaned_data
+    try:
+        planned = workflow.schedule(
+            post=post,
+            actor=request.user,
+            kind=data["kind"],
+            run_at=data["run_at"],
+            revision_id=data["revision_id"],
+            reason=data["reason"],
+            public_reason=data["public_reason"],
+        )
+    except (workflow.NotPermitted, workflow.TransitionNotAllowed) as error:
+        return refused(request, post, error)
+    except workflow.WorkflowError as error:  # a time in the past, a missing reason
+        messages.error(request, str(error))
+        return redirect(post)
+    kind = planned.get_kind_display()
+    messages.success(request, f"{kind} scheduled for {workflow.when(planned.run_at)}.")
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    planned = get_object_or_404(Schedule, pk=pk)
+    post = _visible_post(request, planned.post_id)
+    try:
+        workflow.cancel_schedule(schedule_id=planned.pk, actor=request.user)
+    except (workflow.NotPermitted, workflow.TransitionNotAllowed) as error:
+        return refused(request, post, error)
+    messages.success(request, f"The scheduled {planned.get_kind_display().lower()} is cancelled.")
+    return redirect(post)
