@@ -85,3 +85,125 @@ def test_two_editors_merge_their_changes_and_resolve_the_conflict_in_the_form(
         "Paragraph three: never alone!"
     )
     assert "<<<<<<<" not in text and ">>>>>>>" not in text and "=======" not in text
+
+
+DRAFT_KEYS = "() => Object.keys(localStorage)"
+
+
+def test_text_typed_and_left_unsaved_is_offered_back_and_cleared_once_saved(
+    page, live_server, author, languages
+) -> None:
+    post = _post(author, languages)
+    edit = f"{live_server.url}/studio/posts/{post.pk}/edit/"
+    log_in(page, live_server, "author")
+    context = page.context
+    page.goto(edit)
+    expect(page.locator(".autosave-notice")).to_be_hidden()
+    typed = BODY + "\n\nParagraph four: test your pills."
+    page.locator("textarea.markdownx-editor").fill(typed)
+    page.fill("input[name=change_note]", "Testing advice")
+    page.wait_for_timeout(900)  # past the pause after typing
+    assert page.evaluate(DRAFT_KEYS) == [f"harmreduction.autosave.post-{post.pk}"]
+    page.close()  # the tab closed without saving
+
+    again = context.new_page()
+    again.goto(edit)
+    notice = again.locator(".autosave-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Unsaved text from")
+    expect(notice).to_contain_text("restored")
+    assert again.input_value("textarea.markdownx-editor") == typed
+    assert again.input_value("input[name=change_note]") == "Testing advice"
+    expect(again.locator(".markdownx-preview")).to_contain_text("test your pills")
+
+    _save(again)
+    again.wait_for_url(re.compile(rf"/studio/posts/{post.pk}/$"))
+    revision = Post.objects.get(pk=post.pk).latest_revision
+    assert revision.number == 2 and revision.body.replace("\r\n", "\n") == typed
+
+    again.goto(edit)
+    expect(again.locator(".autosave-notice")).to_be_hidden()
+    assert again.input_value("input[name=change_note]") == ""
+    assert again.evaluate(DRAFT_KEYS) == []
+
+
+def test_discard_puts_back_the_saved_text_and_forgets_the_draft(
+    page, live_server, author, languages
+) -> None:
+    post = _post(author, languages)
+    edit = f"{live_server.url}/studio/posts/{post.pk}/edit/"
+    log_in(page, live_server, "author")
+    page.goto(edit)
+    page.fill("input[name=title]", "A title I did not mean")
+    page.wait_for_timeout(900)
+    page.goto(edit)
+    expect(page.locator(".autosave-notice")).to_be_visible()
+    assert page.input_value("input[name=title]") == "A title I did not mean"
+    page.click(".autosave-discard")
+    expect(page.locator(".autosave-notice")).to_be_hidden()
+    assert page.input_value("input[name=title]") == post.latest_revision.title
+    page.wait_for_timeout(700)
+    assert page.evaluate(DRAFT_KEYS) == []
+
+
+def test_a_conflict_pages_merge_wins_over_the_draft_and_a_stale_draft_is_merged_again(
+    browser, page, live_server, author, editor, languages
+) -> None:
+    post = _post(author, languages)
+    edit = f"{live_server.url}/studio/posts/{post.pk}/edit/"
+    log_in(page, live_server, "author")
+    page.goto(edit)
+    mine = BODY.replace("alone.", "alone!")
+    page.locator("textarea.markdownx-editor").fill(mine)
+    page.wait_for_timeout(900)
+    # Meanwhile the editor saves paragraph one.
+    other = browser.new_context()
+    try:
+        first = other.new_page()
+        log_in(first, live_server, "editor")
+        first.goto(edit)
+        first.fill("textarea.markdownx-editor", BODY.replace("start low.", "start LOW."))
+        _save(first)
+        first.wait_for_url(re.compile(rf"/studio/posts/{post.pk}/$"))
+    finally:
+        other.close()
+    merged = BODY.replace("start low.", "start LOW.").replace("alone.", "alone!")
+
+    # Reopened, the draft comes back on the revision it was written on...
+    page.goto(edit)
+    expect(page.locator(".autosave-notice")).to_be_visible()
+    assert page.input_value("textarea.markdownx-editor") == mine
+    # ...so saving it is a conflict, merged with the editor's change: the server's form wins.
+    _save(page)
+    expect(page.locator(".merge-outcome")).to_contain_text("Body: merged cleanly")
+    expect(page.locator(".autosave-notice")).to_be_hidden()
+    assert page.input_value("textarea.markdownx-editor") == merged
+    _save(page)
+    page.wait_for_url(re.compile(rf"/studio/posts/{post.pk}/$"))
+    revision = Post.objects.get(pk=post.pk).latest_revision
+    assert revision.number == 3 and revision.body.replace("\r\n", "\n") == merged
+    page.goto(edit)
+    expect(page.locator(".autosave-notice")).to_be_hidden()
+
+
+def test_the_new_post_form_keeps_its_draft_until_the_post_is_created(
+    page, live_server, author, languages
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, "author")
+    new = f"{live_server.url}/studio/posts/new/"
+    page.goto(new)
+    page.fill("input[name=title]", "Festival heat")
+    page.locator("textarea.markdownx-editor").fill("Drink water, take breaks.")
+    page.wait_for_timeout(900)
+    page.goto(new)
+    expect(page.locator(".autosave-notice")).to_be_visible()
+    assert page.input_value("input[name=title]") == "Festival heat"
+    _save(page)
+    page.wait_for_url(re.compile(r"/studio/posts/\d+/$"))
+    assert Post.objects.get().latest_revision.title == "Festival heat"
+    page.goto(new)
+    expect(page.locator(".autosave-notice")).to_be_hidden()
+    assert page.input_value("input[name=title]") == ""
+    assert errors == []
