@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content import reposts, roles
-from content.models import Post, PostKind, PostState, Review, SigningKey
+from content.models import Post, PostKind, PostState, Review, Schedule, SigningKey
 from content.models.posts import PostQuerySet, revision_text
 
 KEY_WARNING_DAYS = 30
@@ -98,8 +98,29 @@ def roles_of(user: User) -> set[str]:
     return set(user.groups.values_list("name", flat=True)) & set(roles.ROLE_PERMISSIONS)
 
 
+def scheduled(posts: QuerySet[Post] | None = None) -> QuerySet[Schedule]:
+    """Pending schedules, soonest first (of `posts` if given), with what a row shows."""
+    pending = Schedule.objects.pending().select_related(
+        "post", "post__language", "revision", "created_by"
+    )
+    pending = pending.defer(*revision_text("revision"))
+    if posts is not None:
+        pending = pending.filter(post__in=posts)
+    return pending.order_by("run_at", "pk")
+
+
+def _scheduled_section(pending: QuerySet[Schedule], heading: str) -> list[Section]:
+    """Shown only when something is scheduled (one count query otherwise). No list page of
+    its own: each row links to its post, where it is cancelled."""
+    count = pending.count()
+    if not count:
+        return []
+    return [_section("scheduled", heading, pending, count, "", "Nothing is scheduled.")]
+
+
 def author_sections(user: User) -> list[Section]:
-    """The author's own posts by group: one query counts every group, one per group lists."""
+    """The author's own posts by group: one query counts every group, one per group lists;
+    then what is scheduled on them."""
     groups = _author_groups()
     mine = Post.objects.filter(created_by=user)
     counts = mine.aggregate(**{name: Count("pk", filter=q) for name, (_, q) in groups.items()})
@@ -115,7 +136,7 @@ def author_sections(user: User) -> list[Section]:
             "None.",
         )
         for name, (heading, q) in groups.items()
-    ]
+    ] + _scheduled_section(scheduled(mine), "Scheduled on your posts")
 
 
 def decisions_of(user: User) -> QuerySet[Review]:
@@ -204,6 +225,7 @@ def editor_sections(user: User) -> list[Section]:
             reverse("content:key_list"),
             "No signing key expires soon.",
         ),
+        *_scheduled_section(scheduled(), "Scheduled publications and withdrawals"),
     ]
 
 

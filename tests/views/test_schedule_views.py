@@ -97,3 +97,19 @@ def test_an_editor_schedules_a_withdrawal_from_the_withdraw_form(
     assert planned.kind == "withdraw" and planned.reason == "Festival over."
     page = client.get(published.get_absolute_url()).content.decode()
     assert "Withdrawn on" in page and "scheduled by editor" in page
+
+
+def test_the_author_and_the_editor_homes_list_what_is_scheduled(
+    client: Any, approved: Post, editor: Any
+) -> None:
+    run_at = timezone.now() + datetime.timedelta(days=1)
+    workflow.schedule(
+        post=approved, actor=approved.created_by, kind="publish", run_at=run_at,
+        revision_id=approved.latest_revision_id,
+    )  # fmt: skip
+    when = f"{timezone.localtime(run_at):%Y-%m-%d %H:%M}"
+    for person in (approved.created_by, editor):
+        client.force_login(person)
+        page = client.get(reverse("content:dashboard")).content.decode()
+        assert 'id="scheduled"' in page
+        assert "Publish revision 1" in page and when in page
