@@ -396,7 +396,9 @@ def check_editable(post: Post) -> None:
 
 def on_new_revision(*, post: Post, revision: Revision, actor: Actor) -> None:
     """Called by save_revision() inside its transaction, with the post row locked."""
-    for pending in Schedule.objects.pending().filter(post=post, kind=Schedule.Kind.PUBLISH):
+    publications = Schedule.objects.pending().filter(post=post, kind=Schedule.Kind.PUBLISH)
+    for pending in publications.select_related("created_by", "revision"):
+        pending.post = post
         _void(pending, actor=actor, why=ERROR_SCHEDULE_VOID.format(number=revision.number))
     previous = revision.based_on
     if post.state == S.PUBLISHED:
