@@ -113,3 +113,15 @@ def test_the_author_and_the_editor_homes_list_what_is_scheduled(
         page = client.get(reverse("content:dashboard")).content.decode()
         assert 'id="scheduled"' in page
         assert "Publish revision 1" in page and when in page
+
+
+def test_the_timeline_names_the_schedule_events(client: Any, approved: Post) -> None:
+    run_at = timezone.now() + datetime.timedelta(days=1)
+    planned = workflow.schedule(
+        post=approved, actor=approved.created_by, kind="publish", run_at=run_at,
+        revision_id=approved.latest_revision_id,
+    )  # fmt: skip
+    workflow.cancel_schedule(schedule_id=planned.pk, actor=approved.created_by)
+    client.force_login(approved.created_by)
+    page = client.get(reverse("content:post_timeline", args=[approved.pk])).content.decode()
+    assert "Scheduled" in page and "Schedule cancelled" in page
