@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from content import exports, signing_keys
 from content.exporters import SigningError
@@ -138,7 +139,7 @@ def test_revoking_without_a_certificate_lets_gpg_revoke_the_published_key(
         shutil.rmtree(reader, ignore_errors=True)
     page = client.get(reverse("public:pgp")).content.decode()
     assert "Revoked key" in page and "Laptop stolen" in page
-    assert f"since {own_key.status_changed_at:%Y-%m-%d}" in page
+    assert f"since {timezone.localtime(own_key.status_changed_at):%Y-%m-%d}" in page
     assert "do not trust texts signed with it" in page
 
 

@@ -172,7 +172,7 @@ def test_the_pgp_page_shows_fingerprint_user_ids_dates_and_status(
     page = response.content.decode()
     assert team_key.grouped_fingerprint in page and old.grouped_fingerprint in page
     assert "Team &lt;team@example.org&gt;" in page and "Old &lt;old@example.org&gt;" in page
-    assert f"{timezone.now():%Y-%m-%d}" in page  # created today, by the session fixture
+    assert f"{timezone.localdate():%Y-%m-%d}" in page  # created today, by the session fixture
     assert "(expired)" in page and "Retired key" in page and "Current key" in page
     assert "Replaced &lt;b&gt;soon&lt;/b&gt;" in page  # the public reason, escaped
     assert page.index(team_key.grouped_fingerprint) < page.index(old.grouped_fingerprint)

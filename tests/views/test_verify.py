@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from content import exports, signing_keys, verification, workflow
 from content.addresses import change_slug
@@ -138,7 +139,7 @@ def test_a_withdrawn_post_gives_the_date_and_public_reason_never_the_internal_on
     post = Post.objects.get(pk=published.pk)
     when = getattr(post, "withdrawn_at", None) or post.audit_events.first().created_at
     result = result_of(check(reader, signed))
-    assert f"This post was withdrawn on {when:%Y-%m-%d}" in result
+    assert f"This post was withdrawn on {timezone.localtime(when):%Y-%m-%d}" in result
     assert "The dose advice was wrong." in result
     assert "Rik" not in result and "Internal" not in result
     assert f'href="{published.get_public_url()}"' not in result
