@@ -103,7 +103,8 @@ def test_text_typed_and_left_unsaved_is_offered_back_and_cleared_once_saved(
     page.locator("textarea.markdownx-editor").fill(typed)
     page.fill("input[name=change_note]", "Testing advice")
     page.wait_for_timeout(900)  # past the pause after typing
-    assert page.evaluate(DRAFT_KEYS) == [f"harmreduction.autosave.post-{post.pk}"]
+    key = f"harmreduction.autosave.user-{post.created_by_id}.post-{post.pk}"
+    assert page.evaluate(DRAFT_KEYS) == [key]
     page.close()  # the tab closed without saving
 
     again = context.new_page()
@@ -125,6 +126,26 @@ def test_text_typed_and_left_unsaved_is_offered_back_and_cleared_once_saved(
     expect(again.locator(".autosave-notice")).to_be_hidden()
     assert again.input_value("input[name=change_note]") == ""
     assert again.evaluate(DRAFT_KEYS) == []
+
+
+def test_a_shared_browser_never_offers_one_persons_draft_to_another(
+    page, live_server, author, editor, languages
+) -> None:
+    post = _post(author, languages)
+    edit = f"{live_server.url}/studio/posts/{post.pk}/edit/"
+    log_in(page, live_server, "author")
+    page.goto(edit)
+    page.locator("textarea.markdownx-editor").fill(BODY + "\n\nThe author's unsaved words.")
+    page.wait_for_timeout(900)  # past the pause after typing
+    context = page.context
+    page.close()
+    context.clear_cookies()  # signed out; the browser's storage stays
+
+    other = context.new_page()
+    log_in(other, live_server, "editor")
+    other.goto(edit)
+    expect(other.locator(".autosave-notice")).to_be_hidden()
+    assert "unsaved words" not in other.input_value("textarea.markdownx-editor")
 
 
 def test_discard_puts_back_the_saved_text_and_forgets_the_draft(
