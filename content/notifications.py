@@ -9,16 +9,21 @@ server. A mail failure fails that task only: the action it reports has already h
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 
 from content.actors import Actor
+from content.languages import recipient_languages
 from content.models import Notification, Post
 
 if TYPE_CHECKING:
@@ -35,6 +40,45 @@ def email_muted() -> Iterator[None]:
         yield
     finally:
         _email_muted.reset(token)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A notification's words, written in each recipient's studio language.
+
+    `text` is a lazy translation with %(name)s placeholders; `params` fill them when the
+    notification is written for one recipient: dates and times are then formatted in that
+    language (and the site's time zone), lazy strings and nested messages translated."""
+
+    text: str | Promise
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return str(self.text) % {name: _shown(value) for name, value in self.params.items()}
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, Message):
+        return value.render()
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime.datetime):  # in the site's zone, named
+        shown = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return f"{shown} ({timezone.get_current_timezone_name()})"
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value
+
+
+def in_language(language: str, message: str | Message) -> str:
+    """`message` in `language` (a plain string is already words)."""
+    if isinstance(message, str):
+        return message
+    with translation.override(language):
+        return message.render()
 
 
 def reviewers_for(post: Post, *, exclude: Iterable[int] = ()) -> list[User]:
@@ -55,12 +99,24 @@ def reviewers_for(post: Post, *, exclude: Iterable[int] = ()) -> list[User]:
 
 
 def notify(
-    recipients: Iterable[User], *, post: Post | None, message: str, exclude: Iterable[Actor] = ()
+    recipients: Iterable[User],
+    *,
+    post: Post | None,
+    message: str | Message,
+    exclude: Iterable[Actor] = (),
 ) -> list[Notification]:
+    """Notify each recipient (once, active ones, not those in `exclude`) of `message`, written
+    in their own studio language, and e-mail them after the commit."""
     skip = {user.pk for user in exclude}
     unique = {user.pk: user for user in recipients if user.pk not in skip and user.is_active}
+    chosen = {} if isinstance(message, str) else recipient_languages(unique)
     created = Notification.objects.bulk_create(
-        [Notification(recipient=user, post=post, message=message[:500]) for user in unique.values()]
+        [
+            Notification(
+                recipient=user, post=post, message=in_language(chosen.get(pk, ""), message)[:500]
+            )
+            for pk, user in unique.items()
+        ]
     )
     mailed = [row.pk for row in created if row.recipient.email]
     if mailed and not _email_muted.get():

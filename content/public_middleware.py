@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from content.languages import accepted_language, interface_language
 
 # The public views that read no session or user (all but the signed copies are cached pages).
 EARLY_VIEWS = frozenset(
@@ -45,6 +50,24 @@ class PublicPagesFirstMiddleware:
                 return self.get_response(request)
             if match.view_name in EARLY_VIEWS:
                 request.resolver_match = match
+                home = match.view_name == "public:index"
+                language = page_language(request, match.kwargs.get("lang"), home=home)
+                # Activated, not overridden: a 404 raised by the view renders in it too.
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
                 response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+                if home:
+                    patch_vary_headers(response, ["Accept-Language"])
                 return response
         return self.get_response(request)
+
+
+def page_language(request: HttpRequest, lang: str | None, *, home: bool) -> str:
+    """The words' language of an early public page: its address's language (a post's, a
+    list's, a feed's) when the interface speaks it, else English; the home page, which has no
+    language in its address, the reader's Accept-Language (it then varies on that header and
+    its cache key holds the language: content.public_cache.page_key); the sitemap and
+    robots.txt, which have no words, English."""
+    if lang is not None:
+        return interface_language(lang)
+    return accepted_language(request) if home else str(settings.LANGUAGE_CODE)

@@ -11,6 +11,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content import approval_rules, notifications, workflow
 from content.actors import SCHEDULER, Actor, audit_fields, is_system
@@ -56,8 +57,13 @@ def notify_overdue(*, actor: Actor = SCHEDULER, today: datetime.date | None = No
             notifications.notify(
                 notifications.reviewers_for(post, exclude=writers),
                 post=post,
-                message=f"The review of “{revision.title}” was due on {post.review_due}: "
-                "re-approve it or request changes.",
+                message=notifications.Message(
+                    gettext_lazy(
+                        "The review of “%(title)s” was due on %(due)s: "
+                        "re-approve it or request changes."
+                    ),
+                    {"title": revision.title, "due": post.review_due},
+                ),
             )
             record_event(
                 action=AuditEvent.Action.OVERDUE_NOTIFIED,

@@ -17,15 +17,17 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import Task, task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from content import actors, exports, reminders, workflow
 from content.exporters import ExportError, SigningError
+from content.languages import recipient_language
 from content.models import ExportProfile, Notification, Post, Schedule
 
 logger = logging.getLogger(__name__)
 
-SUBJECT_PREFIX = "[Harm reduction] "
+SUBJECT_PREFIX = gettext_lazy("[Harm reduction] ")
 # A mail server that is down is usually back within minutes: try again after 5, then 10 more
 # minutes (on backends that can run a task later; django-tasks-db can, the immediate one can't).
 MAIL_ATTEMPTS = 3
@@ -37,8 +39,12 @@ def notification_mail(notification: Notification) -> EmailMessage | None:
     recipient = notification.recipient
     if not recipient.is_active or not recipient.email:
         return None
+    # The message was written in the recipient's language (content.notifications); the frame
+    # around it is put in that language here, whatever language this worker speaks.
     message = notification.message
-    subject = SUBJECT_PREFIX + (message if len(message) < 90 else message[:87] + "...")
+    with translation.override(recipient_language(recipient)):
+        prefix = str(SUBJECT_PREFIX)
+    subject = prefix + (message if len(message) < 90 else message[:87] + "...")
     post = notification.post
     link = f"{settings.STUDIO_BASE_URL}{post.get_absolute_url()}" if post else ""
     body = f"{message}\n\n{link}\n" if link else f"{message}\n"

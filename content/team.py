@@ -31,11 +31,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
 from content import roles
 from content.actors import Actor, signed_in
+from content.languages import studio_language
 from content.models import AuditEvent, record_event
 
 # The roles a person can hold, as the team page names them (group name -> label).
@@ -65,7 +68,7 @@ ERROR_INACTIVE = "{username}'s account is deactivated; reactivate it first."
 
 INVITATION_SUBJECT = "registration/invitation_subject.txt"
 INVITATION_BODY = "registration/invitation_email.txt"
-SUBJECT_PREFIX = "[Harm reduction] "  # as the notification mails (content/tasks.py)
+SUBJECT_PREFIX = gettext_lazy("[Harm reduction] ")  # as the notification mails (content/tasks.py)
 
 
 class TeamError(Exception):
@@ -260,11 +263,14 @@ def reactivate(*, actor: Actor, user: User) -> User:
 def _mail_on_commit(*, user: User, inviter: User) -> None:
     # After the commit, as notification mails: a rolled-back invitation mails nobody, and
     # robust, because the account exists by then and the editor can send the link again.
-    user_id, inviter_id = user.pk, inviter.pk
-    transaction.on_commit(lambda: send_invitation_mail.enqueue(user_id, inviter_id), robust=True)
+    # The newcomer has chosen no language yet: the mail speaks the inviting editor's.
+    user_id, inviter_id, language = user.pk, inviter.pk, translation.get_language() or ""
+    transaction.on_commit(
+        lambda: send_invitation_mail.enqueue(user_id, inviter_id, language), robust=True
+    )
 
 
-def invitation_mail(user: User, inviter: User | None) -> EmailMessage:
+def invitation_mail(user: User, inviter: User | None, language: str = "") -> EmailMessage:
     """The mail with the link to choose a password (built when it is sent, so the token is
     fresh)."""
     context = {
@@ -275,13 +281,17 @@ def invitation_mail(user: User, inviter: User | None) -> EmailMessage:
         "studio_base_url": settings.STUDIO_BASE_URL,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
-    subject = " ".join(render_to_string(INVITATION_SUBJECT, context).split())
-    body = render_to_string(INVITATION_BODY, context)
-    return EmailMessage(SUBJECT_PREFIX + subject, body, to=[user.email])
+    # In the newcomer's studio language if they chose one, else `language` (the inviting
+    # editor's), whatever language the worker that sends it speaks.
+    with translation.override(studio_language(user) or language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(INVITATION_SUBJECT, context).split())
+        body = render_to_string(INVITATION_BODY, context)
+        prefix = str(SUBJECT_PREFIX)
+    return EmailMessage(prefix + subject, body, to=[user.email])
 
 
 @task()
-def send_invitation_mail(user_id: int, inviter_id: int | None = None) -> bool:
+def send_invitation_mail(user_id: int, inviter_id: int | None = None, language: str = "") -> bool:
     """Mail the invitation to `user_id`, unless the account was deactivated, has a password by
     now or no address. Returns whether a mail went out; a mail server's refusal fails the task
     (its result keeps the traceback), and the editor can send it again."""
@@ -289,5 +299,5 @@ def send_invitation_mail(user_id: int, inviter_id: int | None = None) -> bool:
     if user is None or user.has_usable_password() or not user.email:
         return False
     inviter = User.objects.filter(pk=inviter_id).first() if inviter_id else None
-    invitation_mail(user, inviter).send()
+    invitation_mail(user, inviter, language).send()
     return True

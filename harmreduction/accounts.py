@@ -24,7 +24,9 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from content.languages import studio_language
 
 LOCKED_OUT_TEMPLATE = "registration/locked_out.html"
 
@@ -123,11 +125,15 @@ class StudioPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         context = context | {"studio_base_url": settings.STUDIO_BASE_URL}
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            to_email,
-            html_email_template_name,
-        )
+        # In the studio language the person chose, else the language of the page they asked
+        # from (their browser's): the asker is usually the account's owner.
+        language = studio_language(context["user"]) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

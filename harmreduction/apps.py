@@ -11,7 +11,10 @@ class HarmreductionConfig(AppConfig):
     verbose_name = "Harm reduction"
 
     def ready(self) -> None:
+        from content.languages import on_login
         from harmreduction.middleware import stamp_session
 
         # A session's idle time starts at login (harmreduction/middleware.py).
         user_logged_in.connect(stamp_session, dispatch_uid="harmreduction.stamp_session")
+        # The studio language rides in the session from login on (content/languages.py).
+        user_logged_in.connect(on_login, dispatch_uid="harmreduction.studio_language")

@@ -21,7 +21,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from content import languages
 
 PRIVATE_PREFIXES = ("/studio/", "/admin/", "/accounts/")
 # When the session's end was last pushed back (seconds since the epoch).
@@ -87,3 +90,20 @@ class IdleSessionMiddleware:
             if session.modified or not isinstance(renewed, int) or now - renewed >= RENEW_SECONDS:
                 session[RENEWED_KEY] = now  # marks it modified: SessionMiddleware saves it
         return response
+
+
+class StudioLanguageMiddleware:
+    """After AuthenticationMiddleware: a signed-in person's private pages (studio, admin,
+    accounts) speak the studio language they chose. Without a choice, and for everybody signed
+    out (login, password reset, invitation), LocaleMiddleware's Accept-Language stays."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if is_private(request) and request.user.is_authenticated:
+            chosen = languages.session_language(request)
+            if chosen:
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        return self.get_response(request)

@@ -86,10 +86,15 @@ MIDDLEWARE = [
     # posts, feeds) read no session, user, CSRF token or message (content/public_middleware.py).
     "content.public_middleware.PublicPagesFirstMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the language of a page that
+    # is not the public site's nor a signed-in person's studio page follows Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "harmreduction.middleware.IdleSessionMiddleware",
+    # After authentication: a signed-in person's studio pages speak the language they chose.
+    "harmreduction.middleware.StudioLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: turns a refused login into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -105,6 +110,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "content.context_processors.unread_notifications",
@@ -188,7 +194,12 @@ PASSWORD_RESET_MAIL_MINUTES = int(os.environ.get("PASSWORD_RESET_MAIL_MINUTES", 
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
+# The interface speaks Dutch, French and English; English is the source of the catalogues in
+# content/locale/. A person chooses their studio language (content.languages); the public site
+# speaks the language of its address (/nl/...), the home page the reader's Accept-Language.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "content" / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from content.views import language
 from harmreduction.accounts import StudioPasswordResetForm
 
 # Own template names: the admin app ships registration/password_reset_*.html, and its templates
@@ -49,6 +50,8 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    # Each person's studio language (content/views/language.py).
+    path("studio/language/", language.choose, name="studio_language"),
     path("studio/", include("content.urls")),
     path("admin/", admin.site.urls),
     # The read-only partner API (content/api/urls.py).

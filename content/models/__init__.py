@@ -24,6 +24,7 @@ from content.models.posts import (
 )
 from content.models.public import PublicVersion, PublicWord, SearchDocument
 from content.models.schedule import Schedule
+from content.models.studio import StudioProfile
 from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "SearchDocument",
     "SignedStatement",
     "SigningKey",
+    "StudioProfile",
     "Tag",
     "address_taken",
     "record_event",
