@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import pgettext_lazy
+
 from content.actors import Actor, is_system
 from content.models import Post, PostState
 
@@ -115,3 +117,20 @@ ALLOWED_TRANSITIONS: dict[str, Transition] = {
         slug="unarchive",
     ),
 }
+
+# The verb of each action as a refusal says it ("You cannot {action} a post that is {state}.").
+ACTION_VERBS = {
+    "submit_for_review": pgettext_lazy("refused action", "submit for review"),
+    "approve": pgettext_lazy("refused action", "approve"),
+    "request_changes": pgettext_lazy("refused action", "request changes"),
+    "publish": pgettext_lazy("refused action", "publish"),
+    "re_approve": pgettext_lazy("refused action", "re-approve"),
+    "withdraw": pgettext_lazy("refused action", "withdraw"),
+    "archive": pgettext_lazy("refused action", "archive"),
+    "unarchive": pgettext_lazy("refused action", "unarchive"),
+}
+
+
+def verb(action: str) -> str:
+    """`action` (a key of ALLOWED_TRANSITIONS) as a verb in the active language."""
+    return str(ACTION_VERBS.get(action, action.replace("_", " ")))
