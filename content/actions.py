@@ -17,19 +17,34 @@ import enum
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils.translation import gettext_lazy
+
 from content.actors import Actor
 from content.approval_rules import ERROR_PERMISSION, approvals, own_text_blocker
 from content.models import Post, PostState, Review, ReviewPolicy, Revision, Schedule
 from content.models.posts import REVIEW_OVERDUE
-from content.transitions import ALLOWED_TRANSITIONS
+from content.transitions import ALLOWED_TRANSITIONS, verb
 
-ERROR_STATE = "You cannot {action} a post that is {state}."
-ERROR_NOT_PUBLISHED = "This post has no published text to {action}."
-ERROR_ALREADY_APPROVED = "You already approved revision {number}."
-ERROR_NOT_ENOUGH = "Revision {number} has {count} of the {required} approvals it needs."
-ERROR_NOT_OFFERED = "The studio does not {action} a post that is {state}."
-ERROR_ALREADY_SCHEDULED = "A {kind} is already scheduled for this post; cancel it first."
-ERROR_CANCEL = "Only the person who set this schedule, or someone who may {action}, cancels it."
+ERROR_STATE = gettext_lazy("You cannot {action} a post that is {state}.")
+ERROR_NOT_PUBLISHED = gettext_lazy("This post has no published text to {action}.")
+ERROR_ALREADY_APPROVED = gettext_lazy("You already approved revision {number}.")
+ERROR_NOT_ENOUGH = gettext_lazy(
+    "Revision {number} has {count} of the {required} approvals it needs."
+)
+ERROR_NOT_OFFERED = gettext_lazy("The studio does not {action} a post that is {state}.")
+ERROR_ALREADY_SCHEDULED = {
+    Schedule.Kind.PUBLISH: gettext_lazy(
+        "A publication is already scheduled for this post; cancel it first."
+    ),
+    Schedule.Kind.WITHDRAW: gettext_lazy(
+        "A withdrawal is already scheduled for this post; cancel it first."
+    ),
+}
+ERROR_CANCEL = gettext_lazy(
+    "Only the person who set this schedule, or someone who may {action}, cancels it."
+)
+ERROR_PREVIEWS_ONLY = gettext_lazy("You may export previews only.")
+ERROR_NOT_PENDING = gettext_lazy("This schedule is no longer pending.")
 
 # The studio's name for a final export (not a transition: content.exports checks it).
 EXPORT_FINAL = "export_final"
@@ -57,7 +72,7 @@ class Refusal:
 
 
 def _label(action: str) -> str:
-    return action.replace("_", " ")
+    return verb(action)
 
 
 def _state_label(post: Post) -> str:
@@ -124,8 +139,7 @@ def refusal(
         message = ERROR_STATE.format(action=_label(action), state=_state_label(post))
         return Refusal(Why.STATE, message)
     if transition.needs_published_text and post.published_revision_id is None:
-        label = "re-approve" if action == "re_approve" else _label(action)
-        return Refusal(Why.STATE, ERROR_NOT_PUBLISHED.format(action=label))
+        return Refusal(Why.STATE, ERROR_NOT_PUBLISHED.format(action=_label(action)))
     if not transition.permitted(post, actor):
         message = ERROR_PERMISSION.format(action=_label(action))
         return Refusal(Why.ROLE, message, not_permitted=True)
@@ -154,7 +168,7 @@ def _export_final(post: Post, actor: Actor) -> Refusal | None:
     from content.exports import final_blocker
 
     if not actor.has_perm("content.export_final"):
-        return Refusal(Why.ROLE, "You may export previews only.", not_permitted=True)
+        return Refusal(Why.ROLE, str(ERROR_PREVIEWS_ONLY), not_permitted=True)
     blocker = final_blocker(post)
     if not blocker:
         return None
@@ -191,20 +205,19 @@ def schedule_refusal(kind: str, post: Post, actor: Actor) -> Refusal | None:
     if refused is not None:
         return refused
     if Schedule.objects.pending().filter(post=post, kind=kind).exists():
-        label = Schedule.Kind(kind).label.lower()
-        return Refusal(Why.STATE, ERROR_ALREADY_SCHEDULED.format(kind=label))
+        return Refusal(Why.STATE, str(ERROR_ALREADY_SCHEDULED[Schedule.Kind(kind)]))
     return None
 
 
 def cancel_refusal(schedule: Schedule, actor: Actor) -> Refusal | None:
     """Who set the schedule cancels it, and so does anyone with the right to the action."""
     if schedule.status != Schedule.Status.PENDING:
-        return Refusal(Why.STATE, "This schedule is no longer pending.")
+        return Refusal(Why.STATE, str(ERROR_NOT_PENDING))
     if actor.pk is not None and actor.pk == schedule.created_by_id:
         return None
     if ALLOWED_TRANSITIONS[schedule.kind].permitted(schedule.post, actor):
         return None
-    message = ERROR_CANCEL.format(action=schedule.kind)
+    message = ERROR_CANCEL.format(action=_label(schedule.kind))
     return Refusal(Why.ROLE, message, not_permitted=True)
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext_lazy
+
 from content.actors import Actor
 from content.models import Post, Review, Revision
-from content.transitions import ALLOWED_TRANSITIONS
+from content.transitions import ALLOWED_TRANSITIONS, verb
 
-ERROR_OWN_TEXT = (
+ERROR_OWN_TEXT = gettext_lazy(
     "You wrote part of this text (revision {numbers}), so you cannot approve it. "
     "Another reviewer must."
 )
-ERROR_PERMISSION = "You may not {action} this post."
+ERROR_PERMISSION = gettext_lazy("You may not {action} this post.")
 
 
 def writers_between(post: Post, after: int, upto: int) -> dict[int, list[int]]:
@@ -41,7 +43,7 @@ def approvals(revision: Revision, *, since: datetime.datetime | None = None) -> 
 def approval_blocker(post: Post, revision: Revision, user: Actor) -> str:
     """Why `user` may not approve `revision` ("" when they may). Used by views to explain."""
     if not ALLOWED_TRANSITIONS["approve"].permitted(post, user):
-        return ERROR_PERMISSION.format(action="approve")
+        return ERROR_PERMISSION.format(action=verb("approve"))
     return own_text_blocker(post, revision, user)
 
 

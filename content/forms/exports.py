@@ -10,13 +10,22 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content.models import ExportProfile
 
 FINAL, PREVIEW = "final", "preview"
-ERROR_BAD_URL = "That looks like an address but is not a valid URL; paste the thread's full URL."
-ERROR_FUTURE = "The date posted cannot be in the future."
-EXPIRY_CHOICES = [("1y", "1 year"), ("2y", "2 years"), ("3y", "3 years")]
+ERROR_BAD_URL = gettext_lazy(
+    "That looks like an address but is not a valid URL; paste the thread's full URL."
+)
+ERROR_FUTURE = gettext_lazy("The date posted cannot be in the future.")
+ERROR_CHOOSE_PROFILE = gettext_lazy("Choose one of the export profiles listed.")
+ERROR_DATE_FORMAT = gettext_lazy("Enter the date as YYYY-MM-DD.")
+EXPIRY_CHOICES = [
+    ("1y", gettext_lazy("1 year")),
+    ("2y", gettext_lazy("2 years")),
+    ("3y", gettext_lazy("3 years")),
+]
 
 
 def _offer_active_profiles(form: forms.Form) -> None:
@@ -34,14 +43,21 @@ class ExportForm(forms.Form):
         queryset=ExportProfile.objects.none(),
         to_field_name="slug",
         empty_label=None,
-        error_messages={"invalid_choice": "Choose one of the export profiles listed."},
+        label=gettext_lazy("Profile"),
+        error_messages={"invalid_choice": ERROR_CHOOSE_PROFILE},
     )
     version = forms.ChoiceField(
         choices=[
-            (FINAL, "The published, reviewed text (final)"),
-            (PREVIEW, "The latest revision as a preview (DRAFT - NOT REVIEWED, never signed)"),
+            (FINAL, gettext_lazy("The published, reviewed text (final)")),
+            (
+                PREVIEW,
+                gettext_lazy(
+                    "The latest revision as a preview (DRAFT - NOT REVIEWED, never signed)"
+                ),
+            ),
         ],
         widget=forms.RadioSelect,
+        label=gettext_lazy("Version"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -62,14 +78,20 @@ def _check_where(value: str) -> str:
 class PostedForm(forms.Form):
     where = forms.CharField(
         max_length=500,
-        label="Where",
-        help_text="The thread's URL, or the forum's name if the thread has no address.",
-        error_messages={"required": "Say where it was posted: the thread's URL or forum name."},
+        label=gettext_lazy("Where"),
+        help_text=gettext_lazy(
+            "The thread's URL, or the forum's name if the thread has no address."
+        ),
+        error_messages={
+            "required": gettext_lazy(
+                "Say where it was posted: the thread's URL or forum name."
+            )
+        },
     )
     posted_on = forms.DateField(
-        label="Date posted",
+        label=gettext_lazy("Date posted"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+        error_messages={"invalid": ERROR_DATE_FORMAT},
     )
 
     def clean_where(self) -> str:
@@ -86,7 +108,8 @@ class RepostForm(PostedForm):
     profile = forms.ModelChoiceField(
         queryset=ExportProfile.objects.none(),
         to_field_name="slug",
-        error_messages={"invalid_choice": "Choose one of the export profiles listed."},
+        label=gettext_lazy("Profile"),
+        error_messages={"invalid_choice": ERROR_CHOOSE_PROFILE},
     )
     field_order = ["profile", "where", "posted_on"]
 
@@ -97,9 +120,9 @@ class RepostForm(PostedForm):
 
 class NoticePostedForm(forms.Form):
     posted_on = forms.DateField(
-        label="Date the notice was posted",
+        label=gettext_lazy("Date the notice was posted"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+        error_messages={"invalid": ERROR_DATE_FORMAT},
     )
 
     def clean_posted_on(self) -> datetime.date:
@@ -110,17 +133,26 @@ class NoticePostedForm(forms.Form):
 
 
 class KeyImportForm(forms.Form):
-    label = forms.CharField(max_length=100)
+    label = forms.CharField(max_length=100, label=gettext_lazy("Label"))
     armored = forms.CharField(
-        label="Armored secret key",
+        label=gettext_lazy("Armored secret key"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
         max_length=100_000,
-        help_text="The output of gpg --armor --export-secret-keys FINGERPRINT.",
+        help_text=gettext_lazy("The output of gpg --armor --export-secret-keys FINGERPRINT."),
     )
 
 
 class KeyGenerateForm(forms.Form):
-    label = forms.CharField(max_length=100)
-    name = forms.CharField(max_length=100, help_text="Shown to readers in the key's user ID.")
-    email = forms.EmailField(help_text="The organisation's address, not a person's.")
-    expire = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="2y", label="Expires after")
+    label = forms.CharField(max_length=100, label=gettext_lazy("Label"))
+    name = forms.CharField(
+        max_length=100,
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("Shown to readers in the key's user ID."),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        help_text=gettext_lazy("The organisation's address, not a person's."),
+    )
+    expire = forms.ChoiceField(
+        choices=EXPIRY_CHOICES, initial="2y", label=gettext_lazy("Expires after")
+    )

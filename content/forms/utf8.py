@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
-ERROR_INVALID_UTF8 = (
-    "The text contains bytes that are not valid UTF-8, shown as \N{REPLACEMENT CHARACTER}: "
-    "retype or remove those characters. (A typed \N{REPLACEMENT CHARACTER} is refused too: a "
+# The message spells U+FFFD itself: translation tools read no \N{...} escapes.
+ERROR_INVALID_UTF8 = gettext_lazy(
+    "The text contains bytes that are not valid UTF-8, shown as �: "
+    "retype or remove those characters. (A typed � is refused too: a "
     "post has no use for it.)"
 )
 

@@ -61,7 +61,7 @@ def test_invalid_bytes_in_a_new_post_sent_urlencoded_are_refused_and_nothing_is_
     assert page.status_code == 200 and not Post.objects.exists()
     assert errors_on(page) == {"body"}
     text = page.content.decode()
-    assert ERROR_INVALID_UTF8 in text and "Nothing was saved yet" in text
+    assert str(ERROR_INVALID_UTF8) in text and "Nothing was saved yet" in text
     # Everything else is still there, and the author sees where the bytes were.
     assert "Take breaks \N{REPLACEMENT CHARACTER}" in text and "Why it hurts." in text
     assert "Ketamine and your bladder" in text and "EUDA drug profile" in text
@@ -163,6 +163,6 @@ def test_a_review_reason_in_invalid_utf8_is_refused_and_nothing_is_recorded(
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
-    assert ERROR_INVALID_UTF8 in response.content.decode()
+    assert str(ERROR_INVALID_UTF8) in response.content.decode()
     assert "Dose is wrong" in response.content.decode()  # the text stays in the form
     assert not Review.objects.filter(revision=post.latest_revision).exists()
