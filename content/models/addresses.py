@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from content.models.posts import Language, Post
 
@@ -23,8 +24,8 @@ class OldAddress(models.Model):
     """One former slug of a post in its language, and what it answers now."""
 
     class Kind(models.TextChoices):
-        REDIRECT = "redirect", "Redirects to the new address (301)"
-        GONE = "gone", "Answers 410 Gone and names nothing"
+        REDIRECT = "redirect", gettext_lazy("Redirects to the new address (301)")
+        GONE = "gone", gettext_lazy("Answers 410 Gone and names nothing")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_addresses")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content.actors import Actor, SystemActor, signed_in
 from content.models.posts import Post, Revision, revision_text
@@ -181,42 +182,42 @@ class AuditEvent(WrittenOnce):
     deletable = False
 
     class Action(models.TextChoices):
-        POST_CREATED = "post_created", "Post created"
-        REVISION_SAVED = "revision_saved", "Revision saved"
-        REVISION_RESTORED = "revision_restored", "Revision restored"
-        IMAGE_UPLOADED = "image_uploaded", "Image uploaded"
-        SUBMITTED = "submitted", "Submitted for review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVALS_VOIDED = "approvals_voided", "Approvals voided by a new revision"
-        PUBLISHED = "published", "Published"
-        RE_REVIEWED = "re_reviewed", "Re-review completed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        ARCHIVED = "archived", "Archived"
-        UNARCHIVED = "unarchived", "Restored from the archive"
-        OVERDUE_NOTIFIED = "overdue_notified", "Reviewers told the review is overdue"
-        EXPORTED = "exported", "Exported"
-        REPOST_RECORDED = "repost_recorded", "Repost recorded"
-        SIGNING_KEY_ADDED = "signing_key_added", "Signing key added"
-        SIGNING_KEY_CHANGED = "signing_key_changed", "Signing key switched on or off"
-        SIGNING_KEY_RETIRED = "signing_key_retired", "Signing key retired"
-        SIGNING_KEY_REVOKED = "signing_key_revoked", "Signing key revoked"
-        STATEMENT_SIGNED = "statement_signed", "Canary or mirror list signed"
-        EXPORT_PROFILE_CHANGED = "export_profile_changed", "Export profile changed"
-        SLUG_CHANGED = "slug_changed", "Address (slug) changed"
-        OPSEC_OVERRIDDEN = "opsec_overridden", "Opsec finding overridden"
+        POST_CREATED = "post_created", gettext_lazy("Post created")
+        REVISION_SAVED = "revision_saved", gettext_lazy("Revision saved")
+        REVISION_RESTORED = "revision_restored", gettext_lazy("Revision restored")
+        IMAGE_UPLOADED = "image_uploaded", gettext_lazy("Image uploaded")
+        SUBMITTED = "submitted", gettext_lazy("Submitted for review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        CHANGES_REQUESTED = "changes_requested", gettext_lazy("Changes requested")
+        APPROVALS_VOIDED = "approvals_voided", gettext_lazy("Approvals voided by a new revision")
+        PUBLISHED = "published", gettext_lazy("Published")
+        RE_REVIEWED = "re_reviewed", gettext_lazy("Re-review completed")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+        ARCHIVED = "archived", gettext_lazy("Archived")
+        UNARCHIVED = "unarchived", gettext_lazy("Restored from the archive")
+        OVERDUE_NOTIFIED = "overdue_notified", gettext_lazy("Reviewers told the review is overdue")
+        EXPORTED = "exported", gettext_lazy("Exported")
+        REPOST_RECORDED = "repost_recorded", gettext_lazy("Repost recorded")
+        SIGNING_KEY_ADDED = "signing_key_added", gettext_lazy("Signing key added")
+        SIGNING_KEY_CHANGED = "signing_key_changed", gettext_lazy("Signing key switched on or off")
+        SIGNING_KEY_RETIRED = "signing_key_retired", gettext_lazy("Signing key retired")
+        SIGNING_KEY_REVOKED = "signing_key_revoked", gettext_lazy("Signing key revoked")
+        STATEMENT_SIGNED = "statement_signed", gettext_lazy("Canary or mirror list signed")
+        EXPORT_PROFILE_CHANGED = "export_profile_changed", gettext_lazy("Export profile changed")
+        SLUG_CHANGED = "slug_changed", gettext_lazy("Address (slug) changed")
+        OPSEC_OVERRIDDEN = "opsec_overridden", gettext_lazy("Opsec finding overridden")
         # The team (content/team.py): the person changed is named in the details.
-        USER_INVITED = "user_invited", "Colleague invited"
-        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
-        ROLES_CHANGED = "roles_changed", "Roles changed"
-        USER_DEACTIVATED = "user_deactivated", "Account deactivated"
-        USER_REACTIVATED = "user_reactivated", "Account reactivated"
+        USER_INVITED = "user_invited", gettext_lazy("Colleague invited")
+        INVITATION_RESENT = "invitation_resent", gettext_lazy("Invitation sent again")
+        ROLES_CHANGED = "roles_changed", gettext_lazy("Roles changed")
+        USER_DEACTIVATED = "user_deactivated", gettext_lazy("Account deactivated")
+        USER_REACTIVATED = "user_reactivated", gettext_lazy("Account reactivated")
         # Schedules (content.workflow: schedule, cancel_schedule, run_schedule).
-        SCHEDULED = "scheduled", "Scheduled"
-        SCHEDULE_CANCELLED = "schedule_cancelled", "Schedule cancelled"
-        SCHEDULE_RAN = "schedule_ran", "Scheduled action done"
-        SCHEDULE_FAILED = "schedule_failed", "Scheduled action failed"
-        SCHEDULE_VOIDED = "schedule_voided", "Schedule void (a newer revision)"
+        SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+        SCHEDULE_CANCELLED = "schedule_cancelled", gettext_lazy("Schedule cancelled")
+        SCHEDULE_RAN = "schedule_ran", gettext_lazy("Scheduled action done")
+        SCHEDULE_FAILED = "schedule_failed", gettext_lazy("Scheduled action failed")
+        SCHEDULE_VOIDED = "schedule_voided", gettext_lazy("Schedule void (a newer revision)")
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content.exporters import TemplateError, validate_template
 from content.exporters.registry import dialect_choices, dialect_keys, format_choices
@@ -39,15 +40,17 @@ ERROR_TOR_URL = (
 
 
 class LinkPolicy(models.TextChoices):
-    KEEP = "keep", "Keep all links"
-    ONION_INTERNAL = "onion_internal", "Onion and internal only (clear-net links as text)"
-    PLAIN_TEXT = "plain_text", "Clear-net links as plain text"
-    REFERENCES = "references", "Numbered references"
+    KEEP = "keep", gettext_lazy("Keep all links")
+    ONION_INTERNAL = "onion_internal", gettext_lazy(
+        "Onion and internal only (clear-net links as text)"
+    )
+    PLAIN_TEXT = "plain_text", gettext_lazy("Clear-net links as plain text")
+    REFERENCES = "references", gettext_lazy("Numbered references")
 
 
 class ImagePolicy(models.TextChoices):
-    DROP = "drop", "Drop images"
-    LINK = "link", "Images as links (never embedded)"
+    DROP = "drop", gettext_lazy("Drop images")
+    LINK = "link", gettext_lazy("Images as links (never embedded)")
 
 
 class SigningKey(models.Model):
@@ -61,9 +64,9 @@ class SigningKey(models.Model):
     class Status(models.TextChoices):
         # Retired and revoked keys never sign again but stay on /pgp.txt, so old signatures
         # still verify (retired) or readers learn not to trust them (revoked).
-        CURRENT = "current", "Current"
-        RETIRED = "retired", "Retired"
-        REVOKED = "revoked", "Revoked"
+        CURRENT = "current", gettext_lazy("Current")
+        RETIRED = "retired", gettext_lazy("Retired")
+        REVOKED = "revoked", gettext_lazy("Revoked")
 
     fingerprint = models.CharField(max_length=40, unique=True)
     label = models.CharField(max_length=100, help_text="What the team calls this key.")
@@ -239,8 +242,8 @@ class SignedStatement(WrittenOnce):
 
 
     class Kind(models.TextChoices):
-        CANARY = "canary", "Warrant canary"
-        MIRRORS = "mirrors", "Mirror list"
+        CANARY = "canary", gettext_lazy("Warrant canary")
+        MIRRORS = "mirrors", gettext_lazy("Mirror list")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.TextField(help_text="The clear-signed text, exactly as served.")

@@ -20,6 +20,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from content.actors import Actor, signed_in
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
@@ -49,8 +51,8 @@ class Tag(models.Model):
     """A substance or topic a revision is tagged with."""
 
     class Kind(models.TextChoices):
-        SUBSTANCE = "substance", "Substance"
-        TOPIC = "topic", "Topic"
+        SUBSTANCE = "substance", gettext_lazy("Substance")
+        TOPIC = "topic", gettext_lazy("Topic")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name = models.CharField(max_length=60)
@@ -72,21 +74,21 @@ class Tag(models.Model):
 
 
 class PostKind(models.TextChoices):
-    ARTICLE = "article", "Article"
-    DRUG_ALERT = "drug_alert", "Drug alert"
-    FAQ_ANSWER = "faq_answer", "FAQ answer"
-    FACT_SHEET = "fact_sheet", "Substance fact sheet"
+    ARTICLE = "article", gettext_lazy("Article")
+    DRUG_ALERT = "drug_alert", gettext_lazy("Drug alert")
+    FAQ_ANSWER = "faq_answer", gettext_lazy("FAQ answer")
+    FACT_SHEET = "fact_sheet", gettext_lazy("Substance fact sheet")
 
 
 class PostState(models.TextChoices):
     """The workflow state of a post's latest revision. Only content.workflow changes it."""
 
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", pgettext_lazy("post state", "Draft")
+    IN_REVIEW = "in_review", pgettext_lazy("post state", "In review")
+    CHANGES_REQUESTED = "changes_requested", pgettext_lazy("post state", "Changes requested")
+    PUBLISHED = "published", pgettext_lazy("post state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("post state", "Withdrawn")
+    ARCHIVED = "archived", pgettext_lazy("post state", "Archived")
 
     # Taken off the public site (withdrawn or archived): the one home of that pair. Assigned
     # below the class, because inside its body the members do not exist yet.
@@ -338,24 +340,42 @@ class Post(models.Model):
 
         Approval counts come from PostQuerySet.with_approvals() annotations when present.
         """
-        state = self.state
+        state, note = self.state, self.state_note
         if state == PostState.ARCHIVED:
-            return "archived"
+            return pgettext("post status", "archived")
         if state == PostState.WITHDRAWN:
-            return f"withdrawn: {self.state_note}" if self.state_note else "withdrawn"
+            if note:
+                return _("withdrawn: %(reason)s") % {"reason": note}
+            return pgettext("post status", "withdrawn")
         if state == PostState.PUBLISHED:
-            return "published, review overdue" if self.is_overdue else "published"
-        overdue = " (review overdue)" if self.is_overdue else ""
-        prefix = f"published{overdue}, newer draft" if self.published_revision_id else ""
+            if self.is_overdue:
+                return _("published, review overdue")
+            return pgettext("post status", "published")
+        prefix = ""
+        if self.published_revision_id:
+            prefix = (
+                _("published (review overdue), newer draft")
+                if self.is_overdue
+                else _("published, newer draft")
+            )
         if state == PostState.IN_REVIEW:
             approvals = getattr(self, "approval_count", None)
             required = getattr(self, "required_approvals", None)
-            count = f": {approvals} of {required} approvals" if approvals is not None else ""
-            return f"{prefix} in review{count}".strip()
+            in_review = (
+                _("in review: %(count)s of %(required)s approvals")
+                % {"count": approvals, "required": required}
+                if approvals is not None
+                else pgettext("post status", "in review")
+            )
+            return f"{prefix} {in_review}" if prefix else in_review
         if state == PostState.CHANGES_REQUESTED:
-            reason = f": {self.state_note}" if self.state_note else ""
-            return f"{prefix + ', ' if prefix else ''}changes requested{reason}"
-        return prefix or "draft"
+            requested = (
+                _("changes requested: %(reason)s") % {"reason": note}
+                if note
+                else pgettext("post status", "changes requested")
+            )
+            return f"{prefix}, {requested}" if prefix else requested
+        return prefix or pgettext("post status", "draft")
 
     def can_be_edited_by(self, user: Actor) -> bool:
         return user.has_perm("content.edit_any_post") or (

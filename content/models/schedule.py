@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from content.models.posts import Post, Revision
 
@@ -26,15 +27,15 @@ class ScheduleQuerySet(models.QuerySet["Schedule"]):
 
 class Schedule(models.Model):
     class Kind(models.TextChoices):
-        PUBLISH = "publish", "Publication"
-        WITHDRAW = "withdraw", "Withdrawal"
+        PUBLISH = "publish", gettext_lazy("Publication")
+        WITHDRAW = "withdraw", gettext_lazy("Withdrawal")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DONE = "done", "Done"
-        VOID = "void", "Void (a newer revision was saved)"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", gettext_lazy("Pending")
+        DONE = "done", gettext_lazy("Done")
+        VOID = "void", gettext_lazy("Void (a newer revision was saved)")
+        FAILED = "failed", gettext_lazy("Failed")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="schedules")
     kind = models.CharField(max_length=10, choices=Kind.choices)

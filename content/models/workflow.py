@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef
+from django.utils.translation import gettext_lazy
 
 from content.models.posts import Post, PostKind, Revision
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
@@ -70,8 +71,8 @@ class Review(WrittenOnce):
     written_once_message = ERROR_REVIEW_IMMUTABLE
 
     class Decision(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REQUEST_CHANGES = "request_changes", "Changes requested"
+        APPROVE = "approve", gettext_lazy("Approved")
+        REQUEST_CHANGES = "request_changes", gettext_lazy("Changes requested")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="reviews")
