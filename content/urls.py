@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.views import author, exports, markdown_editor, review, team
+from content.views import author, discussion, exports, markdown_editor, review, team
 
 app_name = "content"
 
@@ -29,6 +29,17 @@ urlpatterns = [
         "posts/<int:pk>/revisions/<int:number>/opsec/override/",
         review.opsec_override,
         name="opsec_override",
+    ),
+    # Review discussion (content/views/discussion.py).
+    path(
+        "posts/<int:pk>/revisions/<int:number>/comments/",
+        discussion.comment_add,
+        name="comment_add",
+    ),
+    path(
+        "posts/<int:pk>/comments/<int:comment_pk>/resolve/",
+        discussion.comment_resolve,
+        name="comment_resolve",
     ),
     path("audit/", review.audit_log, name="audit_log"),
     path("notifications/", review.notification_list, name="notifications"),

@@ -52,6 +52,8 @@ CONTENT_MODELS: dict[str, str] = {
     "opsecoverride": RECORD,
     "oldaddress": RECORD,
     "schedule": RECORD,
+    "comment": RECORD,
+    "commentresolution": RECORD,
     "publicversion": SEEDED,
     "publicword": RECORD,  # derived from published revisions, kept rather than recomputed
     "searchdocument": DERIVED,  # PostgreSQL's tsvectors: content.search.rebuild() after a restore

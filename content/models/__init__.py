@@ -5,12 +5,14 @@ audit, workflow, schedule, exports, opsec and addresses each import only from po
 also from content.exporters, which imports no model), and none of them imports another. The two
 `PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
 it up in Django's app registry when called, as a string foreign key does, instead of importing it.
+The review discussion (discussion) imports only from posts too.
 """
 
 from __future__ import annotations
 
 from content.models.addresses import OldAddress, address_taken
 from content.models.audit import AuditEvent, record_event
+from content.models.discussion import Comment, CommentResolution
 from content.models.exports import ExportProfile, Repost, SignedStatement, SigningKey
 from content.models.opsec import AllowedNumber, OpsecOverride, OpsecPhrase
 from content.models.posts import (
@@ -30,6 +32,8 @@ from content.models.workflow import Notification, Review, ReviewPolicy
 __all__ = [
     "AllowedNumber",
     "AuditEvent",
+    "Comment",
+    "CommentResolution",
     "ExportProfile",
     "Language",
     "Notification",

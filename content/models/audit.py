@@ -218,6 +218,9 @@ class AuditEvent(WrittenOnce):
         SCHEDULE_RAN = "schedule_ran", gettext_lazy("Scheduled action done")
         SCHEDULE_FAILED = "schedule_failed", gettext_lazy("Scheduled action failed")
         SCHEDULE_VOIDED = "schedule_voided", gettext_lazy("Schedule void (a newer revision)")
+        # Review discussion (content.discussion): the comment is named in the details.
+        COMMENTED = "commented", gettext_lazy("Commented")
+        COMMENT_RESOLVED = "comment_resolved", gettext_lazy("Comment resolved")
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from content import actions, addresses, home, merge, opsec, workflow
+from content import actions, addresses, discussion, home, merge, opsec, workflow
 from content.actors import Person, signed_in
 from content.forms import (
     NewPostForm,
@@ -265,6 +265,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": post.can_be_edited_by(request.user) and post.state != PostState.ARCHIVED,
             **_workflow_context(post, request.user),
             "opsec": opsec.run_checks(revision=post.expect_latest_revision(), post=post),
+            "discussion": discussion.discussion_for(
+                post, post.expect_latest_revision(), request.user
+            ),
         },
     )
 

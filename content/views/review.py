@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from content import actions, approval_rules, opsec, workflow
+from content import actions, approval_rules, discussion, opsec, workflow
 from content.actors import Person, signed_in
 from content.forms.utf8 import ValidUtf8Form
 from content.models import (
@@ -194,6 +194,7 @@ def _review_context(
         "approve_action": approve.name,
         "decisions": decisions,
         "opsec": opsec.run_checks(revision=revision, post=post),
+        "discussion": discussion.discussion_for(post, revision, request.user),
     }
 
 
