@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content import addresses, approval_rules, export_cache, notices, opsec
 from content.actors import Actor, audit_fields
@@ -55,25 +56,31 @@ from content.models import (
 from content.models.posts import NOT_PUBLISHED, REVIEW_OVERDUE
 from content.revision_schema import RevisionContent
 
-ERROR_NO_TEXT = "“{title}” has no published text yet; it exports only as a draft preview."
-ERROR_WITHDRAWN = "“{title}” is withdrawn; it exports only as a draft preview."
-ERROR_ARCHIVED = "“{title}” is archived; it exports only as a draft preview."
-ERROR_OVERDUE = (
+ERROR_NO_TEXT = gettext_lazy(
+    "“{title}” has no published text yet; it exports only as a draft preview."
+)
+ERROR_WITHDRAWN = gettext_lazy("“{title}” is withdrawn; it exports only as a draft preview.")
+ERROR_ARCHIVED = gettext_lazy("“{title}” is archived; it exports only as a draft preview.")
+ERROR_OVERDUE = gettext_lazy(
     "The review of “{title}” was due on {due:%Y-%m-%d} and is overdue; until it is re-reviewed "
     "it exports only as a draft preview."
 )
-ERROR_NO_KEY = "The profile “{profile}” signs its exports but has no signing key; ask an editor."
-ERROR_KEY_INACTIVE = (
+ERROR_NO_KEY = gettext_lazy(
+    "The profile “{profile}” signs its exports but has no signing key; ask an editor."
+)
+ERROR_KEY_INACTIVE = gettext_lazy(
     "The signing key {key} of the profile “{profile}” is switched off; ask an editor to choose "
     "another key. Nothing was exported."
 )
-ERROR_KEY_EXPIRED = (
+ERROR_KEY_EXPIRED = gettext_lazy(
     "The signing key {key} of the profile “{profile}” expired on {expires:%Y-%m-%d}; ask an "
     "editor to extend or replace it. Nothing was exported."
 )
-ERROR_NOT_OUTDATED = "This repost is up to date; there is nothing to replace."
-ERROR_NOT_WITHDRAWN = "This post is still published; post the replacement instead of a notice."
-ERROR_ADDRESS_NOT_SET = (
+ERROR_NOT_OUTDATED = gettext_lazy("This repost is up to date; there is nothing to replace.")
+ERROR_NOT_WITHDRAWN = gettext_lazy(
+    "This post is still published; post the replacement instead of a notice."
+)
+ERROR_ADDRESS_NOT_SET = gettext_lazy(
     "The profile “{profile}” shows {{{placeholder}}}, but {setting} is not set, so readers "
     "could not check the text. Set {setting} in the environment, or change the profile's "
     "header and footer. Nothing was exported."
@@ -81,8 +88,10 @@ ERROR_ADDRESS_NOT_SET = (
 ADDRESS_SETTINGS = {"url": "PUBLIC_SITE_URL", "onion_url": "PUBLIC_ONION_URL"}
 
 
-ERROR_FINAL_PERMISSION = "You may export previews only; final exports are for authors and editors."
-ERROR_NOT_VISIBLE = "You cannot see this post, so you cannot export it."
+ERROR_FINAL_PERMISSION = gettext_lazy(
+    "You may export previews only; final exports are for authors and editors."
+)
+ERROR_NOT_VISIBLE = gettext_lazy("You cannot see this post, so you cannot export it.")
 
 
 def check_may_export(post: Post, actor: Actor, *, final: bool) -> None:
@@ -235,7 +244,7 @@ def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:
     )
 
 
-ERROR_KEY_NOT_CURRENT = (
+ERROR_KEY_NOT_CURRENT = gettext_lazy(
     "The signing key {key} of the profile “{profile}” is {status} and never signs again; ask an "
     "editor to choose a current key. Nothing was exported."
 )

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from content import actions, addresses, discussion, home, merge, opsec, workflow
@@ -47,7 +49,7 @@ SOURCES_PREFIX = "sources"
 def _editable_post(request: HttpRequest, pk: int) -> Post:
     post = _visible_post(request, pk)
     if not post.can_be_edited_by(request.user):
-        raise PermissionDenied("You may not edit this post: it belongs to another author.")
+        raise PermissionDenied(_("You may not edit this post: it belongs to another author."))
     return post
 
 
@@ -112,7 +114,9 @@ def post_create(request: HttpRequest) -> HttpResponse:
         except SlugTaken as taken:
             form.add_error("slug", str(taken))
         else:
-            messages.success(request, f"Created “{post.title}” as revision 1.")
+            messages.success(
+                request, _("Created “%(title)s” as revision 1.") % {"title": post.title}
+            )
             _opsec_message(request, post, post.expect_latest_revision())
             return redirect(post)
     return render(
@@ -165,9 +169,11 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, "content/author/post_form.html", context | _forms(form, sources), status=409
         )
     if revision is None:
-        messages.info(request, "Nothing changed, so no new revision was written.")
+        messages.info(request, _("Nothing changed, so no new revision was written."))
     else:
-        messages.success(request, f"Saved revision {revision.number}.")
+        messages.success(
+            request, _("Saved revision %(number)s.") % {"number": revision.number}
+        )
         _opsec_message(request, post, revision)
     return redirect(post)
 
@@ -184,7 +190,9 @@ def _change_slug(request: HttpRequest, post: Post, form: PostEditForm) -> None:
     addresses.change_slug(
         post=post, actor=request.user, slug=slug, keep_old_address=form.keep_old_address
     )
-    messages.success(request, f"The address is now {post.get_public_url()}.")
+    messages.success(
+        request, _("The address is now %(address)s.") % {"address": post.get_public_url()}
+    )
 
 
 def _forms(form: PostEditForm, sources: SourceForms) -> dict[str, object]:
@@ -218,7 +226,8 @@ def _render_conflict(
             base=RevisionContent.of(conflict.base),
             yours=yours,
             theirs=RevisionContent.of(latest),
-            theirs_label=f"revision {latest.number} by {latest.author.get_username()}",
+            theirs_label=_("revision %(number)s by %(name)s")
+            % {"number": latest.number, "name": latest.author.get_username()},
         )
         _fill_with_merge(data, merged)
         sources = _merged_sources(merged, sources)
@@ -274,15 +283,15 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # What the post page calls each action when it says why it is not offered.
 ACTION_LABELS = {
-    "submit_for_review": "Submit for review",
-    "approve": "Approve",
-    "request_changes": "Request changes",
-    "publish": "Publish",
-    "re_approve": "Re-approve the published text",
-    "withdraw": "Withdraw",
-    "archive": "Archive",
-    "unarchive": "Restore from the archive",
-    actions.EXPORT_FINAL: "Final export",
+    "submit_for_review": gettext_lazy("Submit for review"),
+    "approve": gettext_lazy("Approve"),
+    "request_changes": gettext_lazy("Request changes"),
+    "publish": pgettext_lazy("action", "Publish"),
+    "re_approve": gettext_lazy("Re-approve the published text"),
+    "withdraw": pgettext_lazy("action", "Withdraw"),
+    "archive": pgettext_lazy("action", "Archive"),
+    "unarchive": gettext_lazy("Restore from the archive"),
+    actions.EXPORT_FINAL: gettext_lazy("Final export"),
 }
 # Decided on the review page, which the post page links to when one of them is allowed.
 REVIEW_PAGE = ("approve", "re_approve", "request_changes")
@@ -373,7 +382,7 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
     old = _revision(post, number)
     form = RestoreForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The restore request was incomplete; nothing was changed.")
+        messages.error(request, _("The restore request was incomplete; nothing was changed."))
         return redirect("content:post_history", pk=post.pk)
     try:
         revision = restore_revision(
@@ -385,18 +394,27 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
     except EditConflict as conflict:
         messages.error(
             request,
-            f"Not restored: revision {conflict.latest.number} was saved while you were looking "
-            "at the history. Review it, then restore again if you still want to.",
+            _(
+                "Not restored: revision %(number)s was saved while you were looking at the "
+                "history. Review it, then restore again if you still want to."
+            )
+            % {"number": conflict.latest.number},
         )
         return redirect("content:post_history", pk=post.pk)
     except (workflow.WorkflowError, FactsInvalid) as error:  # archived, a note is needed, ...
-        messages.error(request, f"Not restored: {error}")
+        messages.error(request, _("Not restored: %(reason)s") % {"reason": error})
         return redirect("content:post_history", pk=post.pk)
     if revision is None:
-        messages.info(request, f"Revision {old.number} is identical to the latest; nothing to do.")
+        messages.info(
+            request,
+            _("Revision %(number)s is identical to the latest; nothing to do.")
+            % {"number": old.number},
+        )
     else:
         messages.success(
-            request, f"Restored revision {old.number} as new revision {revision.number}."
+            request,
+            _("Restored revision %(old)s as new revision %(new)s.")
+            % {"old": old.number, "new": revision.number},
         )
         _opsec_message(request, post, revision)
     return redirect(post)

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from content import exports, forum_preview, reposts, signing_keys
@@ -124,7 +126,7 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("content.add_repost") or not _can_final(request):
-            raise PermissionDenied("You may not record reposts.")
+            raise PermissionDenied(_("You may not record reposts."))
         if form.is_valid():
             try:
                 repost = reposts.record_repost(
@@ -139,7 +141,8 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Recorded: revision {repost.revision.number} posted at {repost.where}.",
+                    _("Recorded: revision %(number)s posted at %(where)s.")
+                    % {"number": repost.revision.number, "where": repost.where},
                 )
                 return redirect("content:post_reposts", pk=post.pk)
         status = 400
@@ -261,7 +264,10 @@ def repost_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ExportError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Recorded; the repost at {repost.where} is up to date.")
+            messages.success(
+                request,
+                _("Recorded; the repost at %(where)s is up to date.") % {"where": repost.where},
+            )
             return redirect("content:outdated_reposts")
     else:
         for errors in form.errors.values():
@@ -285,7 +291,8 @@ def _keys_page(
         present = signing_keys.in_key_store(keys)
         store_error = ""
     except (OSError, ValueError) as error:  # a broken key store must not hide the page
-        present, store_error = set(), f"The key store could not be read: {error}"
+        present = set()
+        store_error = _("The key store could not be read: %(error)s") % {"error": error}
     return render(
         request,
         "content/exports/keys.html",
@@ -322,7 +329,11 @@ def key_import(request: HttpRequest) -> HttpResponse:
         except SigningError as error:
             form.add_error("armored", str(error))
         else:
-            messages.success(request, f"Imported {key}; fingerprint {key.grouped_fingerprint}.")
+            messages.success(
+                request,
+                _("Imported %(key)s; fingerprint %(fingerprint)s.")
+                % {"key": key, "fingerprint": key.grouped_fingerprint},
+            )
             return redirect("content:key_list")
     # Never echo a pasted secret key back into the page.
     data = request.POST.copy()  # what the form was bound to
@@ -349,7 +360,11 @@ def key_generate(request: HttpRequest) -> HttpResponse:
         except SigningError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Generated {key}; fingerprint {key.grouped_fingerprint}.")
+            messages.success(
+                request,
+                _("Generated %(key)s; fingerprint %(fingerprint)s.")
+                % {"key": key, "fingerprint": key.grouped_fingerprint},
+            )
             return redirect("content:key_list")
     return _keys_page(request, generate_form=form, status=400)
 
@@ -360,13 +375,15 @@ def key_generate(request: HttpRequest) -> HttpResponse:
 def key_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(SigningKey, pk=pk)
     key = signing_keys.set_key_active(key=key, actor=request.user, active=not key.active)
-    state = "can be chosen again" if key.active else "is switched off"
-    messages.success(request, f"{key} {state}.")
+    done = _("%(key)s can be chosen again.") if key.active else _("%(key)s is switched off.")
+    messages.success(request, done % {"key": key})
     return redirect("content:key_list")
 
 
 CERTIFICATE_MAX_CHARS = 20_000
-ERROR_CERTIFICATE_SIZE = "That is too long for a revocation certificate; paste only that."
+ERROR_CERTIFICATE_SIZE = gettext_lazy(
+    "That is too long for a revocation certificate; paste only that."
+)
 
 
 @login_required
@@ -381,7 +398,10 @@ def key_retire(request: HttpRequest, pk: int) -> HttpResponse:
     except SigningError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{key} is retired: it signs nothing more, and stays published.")
+        messages.success(
+            request,
+            _("%(key)s is retired: it signs nothing more, and stays published.") % {"key": key},
+        )
     return redirect("content:key_list")
 
 
@@ -401,7 +421,7 @@ def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = request.POST.get("certificate", "")
     try:
         if len(certificate) > CERTIFICATE_MAX_CHARS:
-            raise SigningError(ERROR_CERTIFICATE_SIZE)
+            raise SigningError(str(ERROR_CERTIFICATE_SIZE))
         key = signing_keys.revoke_signing_key(
             key=key,
             actor=request.user,
@@ -412,7 +432,7 @@ def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except SigningError as error:
         context["error"] = str(error)
         return render(request, "content/exports/key_revoke.html", context, status=400)
-    messages.success(request, f"{key} is revoked; /pgp/ and /pgp.txt say so.")
+    messages.success(request, _("%(key)s is revoked; /pgp/ and /pgp.txt say so.") % {"key": key})
     return redirect("content:key_list")
 
 

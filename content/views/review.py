@@ -15,6 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from content import actions, approval_rules, discussion, opsec, workflow
@@ -57,9 +60,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 class ReviewForm(ValidUtf8Form):
-    DECISIONS = [("approve", "Approve"), ("request_changes", "Request changes")]
+    DECISIONS = [
+        ("approve", gettext_lazy("Approve")),
+        ("request_changes", gettext_lazy("Request changes")),
+    ]
 
-    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        choices=DECISIONS, widget=forms.RadioSelect, label=gettext_lazy("Decision")
+    )
     # Which approval the page offered: of the revision in review, or a re-review of the
     # published text. Posted back, so a post published while the reviewer read is not
     # re-approved by a click meant for the review (left out, the post's state decides).
@@ -73,7 +81,8 @@ class ReviewForm(ValidUtf8Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when you request changes: what must change, and why.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("Required when you request changes: what must change, and why."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -110,11 +119,11 @@ def _compare_base(post: Post, revision: Revision, user: Person) -> Revision | No
     return None
 
 
-ERROR_NOT_REVIEWER = "Only reviewers and editors review posts."
-ERROR_APPROVAL_CHANGED = (
+ERROR_NOT_REVIEWER = gettext_lazy("Only reviewers and editors review posts.")
+ERROR_APPROVAL_CHANGED = gettext_lazy(
     "This post is {status} now, so your approval was not recorded: read the page again."
 )
-NOTHING_TO_REVIEW = "This post is {status}: there is nothing to review."
+NOTHING_TO_REVIEW = gettext_lazy("This post is {status}: there is nothing to review.")
 
 
 def refused(request: HttpRequest, post: Post, error: workflow.WorkflowError) -> HttpResponse:
@@ -133,7 +142,7 @@ def _status(error: workflow.WorkflowError) -> HTTPStatus:
 def review_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
     if not request.user.has_perm("content.review_post"):
-        return refused(request, post, workflow.NotPermitted(ERROR_NOT_REVIEWER))
+        return refused(request, post, workflow.NotPermitted(str(ERROR_NOT_REVIEWER)))
     revision, re_review = _judged_revision(post)
     if revision is None:
         nothing = NOTHING_TO_REVIEW.format(status=post.status_label)
@@ -212,16 +221,18 @@ def _decide(request: HttpRequest, post: Post, data: dict[str, Any], re_review: b
             )
         approve = workflow.re_approve if re_review else workflow.approve
         approve(post=post, actor=request.user, revision_id=data["revision_id"], note=data["reason"])
-        return "Your approval is recorded."
+        return _("Your approval is recorded.")
     workflow.request_changes(
         post=post, actor=request.user, revision_id=data["revision_id"], reason=data["reason"]
     )
-    return "Sent back to the author with your reason."
+    return _("Sent back to the author with your reason.")
 
 
-ERROR_PUBLIC_REASON_LONG = (
-    f"The reason for readers is at most {workflow.MAX_PUBLIC_REASON} characters; shorten it. "
-    "Nothing was changed."
+ERROR_PUBLIC_REASON_LONG = format_lazy(
+    gettext_lazy(
+        "The reason for readers is at most {max} characters; shorten it. Nothing was changed."
+    ),
+    max=workflow.MAX_PUBLIC_REASON,
 )
 
 
@@ -237,29 +248,29 @@ class ReasonForm(ValidUtf8Form):
 
 def _submit(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.submit_for_review(post=post, actor=user)
-    return "Submitted for review; the reviewers have been told."
+    return _("Submitted for review; the reviewers have been told.")
 
 
 def _publish(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.publish(post=post, actor=user, revision_id=data["revision_id"])
-    return "Published."
+    return _("Published.")
 
 
 def _withdraw(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.withdraw(
         post=post, actor=user, reason=data["reason"], public_reason=data["public_reason"]
     )
-    return "Withdrawn: it is no longer on the public site."
+    return _("Withdrawn: it is no longer on the public site.")
 
 
 def _archive(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.archive(post=post, actor=user, note=data["reason"])
-    return "Archived."
+    return _("Archived.")
 
 
 def _unarchive(post: Post, user: Person, data: dict[str, Any]) -> str:
     workflow.unarchive(post=post, actor=user)
-    return "Restored from the archive as a draft."
+    return _("Restored from the archive as a draft.")
 
 
 # What each button of the studio does, by transition; the URL slugs come from the workflow's
@@ -286,7 +297,7 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         # A too long reason for readers is the one mistake a person makes here: say which.
         problems = form.errors.get("public_reason") or [
-            "The request was incomplete; nothing was changed."
+            _("The request was incomplete; nothing was changed.")
         ]
         messages.error(request, str(problems[0]))  # ErrorList yields the messages as text
         return redirect(post)
@@ -309,13 +320,23 @@ def post_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class AuditFilterForm(forms.Form):
-    post = forms.CharField(required=False, label="Post (slug)")
-    person = forms.CharField(required=False, label="Person (user name)")
+    post = forms.CharField(required=False, label=gettext_lazy("Post (slug)"))
+    person = forms.CharField(required=False, label=gettext_lazy("Person (user name)"))
     action = forms.ChoiceField(
-        required=False, choices=[("", "any action"), *AuditEvent.Action.choices]
+        required=False,
+        label=gettext_lazy("Action"),
+        choices=[("", gettext_lazy("any action")), *AuditEvent.Action.choices],
     )
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        required=False,
+        label=gettext_lazy("Since"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        required=False,
+        label=gettext_lazy("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 @login_required
@@ -381,7 +402,10 @@ def opsec_override(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         except opsec.OpsecError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Override recorded for revision {revision.number}.")
+            messages.success(
+                request,
+                _("Override recorded for revision %(number)s.") % {"number": revision.number},
+            )
         if data["back"] == "review":
             return redirect("content:review_post", pk=post.pk)
     return redirect(post if revision.pk == post.latest_revision_id else revision)
@@ -400,8 +424,12 @@ def post_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         field, problems = next(iter(form.errors.items()))
-        label = "The time" if field == "run_at" else "The request"
-        messages.error(request, f"{label}: {problems[0]} Nothing was scheduled.")
+        refused_as = (
+            _("The time: %(problem)s Nothing was scheduled.")
+            if field == "run_at"
+            else _("The request: %(problem)s Nothing was scheduled.")
+        )
+        messages.error(request, refused_as % {"problem": problems[0]})
         return redirect(post)
     data = form.cleaned_data
     try:
@@ -419,8 +447,12 @@ def post_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     except workflow.WorkflowError as error:  # a time in the past, a missing reason
         messages.error(request, str(error))
         return redirect(post)
-    kind = planned.get_kind_display()
-    messages.success(request, f"{kind} scheduled for {workflow.when(planned.run_at)}.")
+    scheduled = (
+        _("Publication scheduled for %(when)s.")
+        if planned.kind == Schedule.Kind.PUBLISH
+        else _("Withdrawal scheduled for %(when)s.")
+    )
+    messages.success(request, scheduled % {"when": workflow.when(planned.run_at)})
     return redirect(post)
 
 
@@ -433,5 +465,10 @@ def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         workflow.cancel_schedule(schedule_id=planned.pk, actor=request.user)
     except (workflow.NotPermitted, workflow.TransitionNotAllowed) as error:
         return refused(request, post, error)
-    messages.success(request, f"The scheduled {planned.get_kind_display().lower()} is cancelled.")
+    messages.success(
+        request,
+        _("The scheduled publication is cancelled.")
+        if planned.kind == Schedule.Kind.PUBLISH
+        else _("The scheduled withdrawal is cancelled."),
+    )
     return redirect(post)
