@@ -193,7 +193,10 @@ def test_a_comment_notifies_the_writers_and_the_reviewers_involved(
 def test_a_reply_notifies_the_threads_participants(post, author, reviewer, make_user) -> None:
     rik, sofie = make_user("rik", "Reviewers"), make_user("sofie", "Reviewers")
     thread = comment(post, rik)
+    Notification.objects.all().delete()
     comment(post, sofie, "I agree.", parent=thread)
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"rik", "author"}  # the thread's writer and the post's
     Notification.objects.all().delete()
     comment(post, author, "Fixed in the next revision.", parent=thread)
     told = set(Notification.objects.values_list("recipient__username", flat=True))
@@ -223,3 +226,17 @@ def test_a_refused_comment_leaves_no_audit_event_and_tells_nobody(post, other_au
         comment(post, other_author)
     assert AuditEvent.objects.count() == before
     assert not Notification.objects.filter(message__contains="commented").exists()
+
+
+def test_out_of_review_a_comment_tells_the_reviewers_who_decided_not_every_reviewer(
+    post, author, reviewer, make_user
+) -> None:
+    make_user("sofie", "Reviewers")
+    post = _in_review(post, author)
+    workflow.request_changes(
+        post=post, actor=reviewer, revision_id=post.latest_revision_id, reason="Cite it."
+    )
+    Notification.objects.all().delete()
+    comment(post, author, "Which source would you accept?")
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"reviewer"}
