@@ -30,7 +30,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from content import addresses, approval_rules, export_cache, notices, opsec
+from content import addresses, approval_rules, export_cache, notices, opsec, translations
 from content.actors import Actor, audit_fields
 from content.exporters import (
     ExportDocument,
@@ -125,7 +125,8 @@ def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
     """Why `post` cannot be exported as final ("" when it can). The rule is Post.in_force."""
     because = post.not_in_force_because(today)
     if not because:
-        return ""
+        # A translation behind a safety change of its source (content.translations).
+        return translations.export_blocker(post)
     title = post.published_revision.title if post.published_revision else post.title
     return NOT_IN_FORCE_ERRORS[because].format(title=title, due=post.review_due)
 
@@ -352,7 +353,7 @@ def export_post(
         # Locked, so that a withdrawal cannot slip between the check and the audit event.
         post = Post.objects.select_for_update().select_related("language").get(pk=post.pk)
         revision = final_revision(post)
-        document = document_for(post, revision, final=True)
+        document = translations.with_reader_notice(document_for(post, revision, final=True), post)
         if replaces is not None:
             document = notices.opening_with_changes(document, post, replaces.revision, revision)
         check_addresses(profile, document)
@@ -398,7 +399,7 @@ def reader_copy(post: Post, profile_slug: str) -> Outcome:
         slug=profile_slug, active=True, sign=True
     )
     revision = final_revision(post)
-    document = document_for(post, revision, final=True)
+    document = translations.with_reader_notice(document_for(post, revision, final=True), post)
     check_addresses(profile, document)
     signer = signer_for(profile)
     result = export_cache.rendered(document, settings_for(profile, final=True), signer=signer)

@@ -7,6 +7,9 @@ page from its revision's `content`): the content hash, reading a stored revision
 columns written for a new revision (`columns()`), the diff rows (`diff_rows()`), the edit form's
 initial values (`initial()`) and the text an export may show (`exported_from()`).
 
+A translation's `translates` (the source revision it translates) and the author's
+`safety_relevant` flag are content too: a reviewer judges them, and a diff shows them.
+
 Adding a field means one `content_field()` line here, a column on `Revision` (with its
 migration) and, if authors type it, a form field of the same name.
 
@@ -25,15 +28,18 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from content.models import Tag
 
 if TYPE_CHECKING:
     from content.models import Revision
 
-ERROR_FACT_UNKNOWN = "“{name}” is not one of the facts this kind of post states; remove it."
-ERROR_FACT_TOO_LONG = "{label} is at most {limit} characters; shorten it."
-ERROR_FACT_NOT_TEXT = "{label} must be text."
+ERROR_FACT_UNKNOWN = gettext_lazy(
+    "“{name}” is not one of the facts this kind of post states; remove it."
+)
+ERROR_FACT_TOO_LONG = gettext_lazy("{label} is at most {limit} characters; shorten it.")
+ERROR_FACT_NOT_TEXT = gettext_lazy("{label} must be text.")
 
 
 class FactsInvalid(ValueError):
@@ -120,6 +126,9 @@ class TextKind:
 
     def read(self, revision: Revision, name: str) -> Any:
         return getattr(revision, name)
+
+    def column_name(self, name: str) -> str:
+        return name
 
     def stored(self, value: Any) -> Any:
         return value
@@ -218,6 +227,68 @@ class FactsKind(TextKind):
         return [(labels.get(name, name), old.get(name, ""), new.get(name, "")) for name in names]
 
 
+@dataclass(frozen=True)
+class SourceRef:
+    """The source post's revision a translation translates (Revision.translates)."""
+
+    revision_id: int
+    post_id: int
+    number: int
+    title: str
+
+    def __str__(self) -> str:
+        return gettext("revision %(number)s of “%(title)s”") % {
+            "number": self.number,
+            "title": self.title,
+        }
+
+    @classmethod
+    def of(cls, revision: Revision) -> SourceRef:
+        return cls(revision.pk, revision.post_id, revision.number, revision.title)
+
+
+class TranslatesKind(TextKind):
+    """The source revision a translation translates: stored as the `translates` foreign key,
+    hashed as (source post, revision number), set by content.translations, not typed. None for
+    a post that is no translation, and then it makes no diff row."""
+
+    in_form = False
+
+    def column_name(self, name: str) -> str:
+        return f"{name}_id"
+
+    def canonical(self, value: Any) -> Any:
+        return [value.post_id, value.number] if value else None
+
+    def read(self, revision: Revision, name: str) -> Any:
+        source = revision.translates
+        return SourceRef.of(source) if source is not None else None
+
+    def stored(self, value: Any) -> Any:
+        return value.revision_id if value else None
+
+    def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+        if old is None and new is None:
+            return []
+        return [(label, str(old) if old else "", str(new) if new else "")]
+
+
+class FlagKind(TextKind):
+    """A yes/no the author states about this revision's change. A new edit starts unmarked (the
+    flag says something of the change, not of the text); shown in a diff only while set."""
+
+    def clean(self, value: Any) -> Any:
+        return bool(value)
+
+    def initial(self, value: Any) -> Any:
+        return False
+
+    def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+        if not (old or new):
+            return []
+        return [(label, gettext("yes") if old else "", gettext("yes") if new else "")]
+
+
 def _sources_text(sources: Sequence[Source]) -> str:
     return "\n".join(
         " | ".join(part for part in (s.title, s.url, s.consulted) if part) for s in sources
@@ -275,6 +346,19 @@ class RevisionContent:
     facts: Mapping[str, str] = content_field(
         "Facts", FactsKind(), hashed_when_empty=False, default_factory=dict, hash=False
     )
+    # A translation: the source revision it translates (content.translations), shown in the
+    # diff; hashed only when set, so posts that are no translation keep their hash.
+    translates: SourceRef | None = content_field(
+        gettext_lazy("Translates"), TranslatesKind(), hashed_when_empty=False, default=None
+    )
+    # The author's word that this revision's change matters for safety: translations behind it
+    # warn readers and are not exported as final. Hashed only when set.
+    safety_relevant: bool = content_field(
+        gettext_lazy("This change matters for safety"),
+        FlagKind(),
+        hashed_when_empty=False,
+        default=False,
+    )
 
     def __post_init__(self) -> None:
         for spec in CONTENT_FIELDS:
@@ -306,7 +390,9 @@ class RevisionContent:
     def columns(self) -> dict[str, Any]:
         """The Revision columns that hold this content (tags are rows: see tag_names())."""
         return {
-            spec.name: spec.kind.stored(value) for spec, value in self._values() if spec.kind.column
+            spec.kind.column_name(spec.name): spec.kind.stored(value)
+            for spec, value in self._values()
+            if spec.kind.column
         }
 
     def tag_names(self) -> list[tuple[str, str]]:

@@ -57,6 +57,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.add_exportprofile",
         "content.change_exportprofile",
         "content.view_exportprofile",
+        # a profile's header and footer per language, edited inline with the profile
+        "content.add_exportprofileframe",
+        "content.change_exportprofileframe",
+        "content.delete_exportprofileframe",
+        "content.view_exportprofileframe",
         "content.add_signingkey",
         "content.change_signingkey",
         "content.view_signingkey",
@@ -65,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         # opsec: phrases and allowed phone numbers (in the admin), overrides (in the studio)
         "content.override_opsec",
         "content.view_opsecoverride",
+        # translations: let one behind a safety change of its source be exported (with a reason)
+        "content.override_translation",
         "content.add_opsecphrase",
         "content.change_opsecphrase",
         "content.delete_opsecphrase",

@@ -80,13 +80,14 @@ def test_every_content_field_is_declared_once_with_a_label_and_a_kind() -> None:
     names = [spec.name for spec in CONTENT_FIELDS]
     assert names == [f.name for f in dataclasses.fields(RevisionContent)]
     assert names == ["title", "summary", "body", "sources", "substances", "topics",
-                     "public_change_note", "facts"]  # fmt: skip
+                     "public_change_note", "facts", "translates", "safety_relevant"]  # fmt: skip
     assert all(spec.label for spec in CONTENT_FIELDS)
 
 
 def test_the_diff_lists_the_declared_fields_in_order_and_no_facts_when_none_are_stated() -> None:
     labels = [diff.label for diff in compare(None, FIXED)]
-    assert labels == [spec.label for spec in CONTENT_FIELDS if spec.name != "facts"]
+    unset = ("facts", "translates", "safety_relevant")  # no row while empty on both sides
+    assert labels == [spec.label for spec in CONTENT_FIELDS if spec.name not in unset]
 
 
 def test_an_export_shows_exactly_the_exported_fields_and_export_documents_have_them(post) -> None:
@@ -111,6 +112,7 @@ def test_the_edit_form_starts_from_the_latest_revisions_content(author_client, p
         "substances": ["ketamine"],
         "topics": ["safer use"],
         "public_change_note": "",
+        "safety_relevant": False,
         "base_revision": post.latest_revision_id,
     }
     assert form.initial.keys() - {"base_revision"} <= PostEditForm.base_fields.keys()

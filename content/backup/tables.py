@@ -52,6 +52,7 @@ CONTENT_MODELS: dict[str, str] = {
     "opsecoverride": RECORD,
     "oldaddress": RECORD,
     "schedule": RECORD,
+    "translationoverride": RECORD,
     "comment": RECORD,
     "commentresolution": RECORD,
     "publicversion": SEEDED,

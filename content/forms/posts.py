@@ -8,14 +8,15 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from markdownx.widgets import MarkdownxWidget
 
-from content import addresses, markdown
+from content import addresses, markdown, translations
 from content.actors import Person
 from content.forms.utf8 import ValidUtf8Form
 from content.merge import ERROR_CONFLICT_MARKERS, has_conflict_markers
 from content.models import Language, OldAddress, Post, PostKind, address_taken
-from content.revision_schema import FORM_FIELD_NAMES
+from content.revision_schema import FORM_FIELD_NAMES, SourceRef
 from content.revisions import ERROR_SLUG_TAKEN, RevisionContent, Source, public_note_blocker
 
 MAX_TAGS = 20
@@ -82,6 +83,14 @@ class RevisionForm(ValidUtf8Form):
             "of the published text."
         ),
     )
+    safety_relevant = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("This change matters for safety"),
+        help_text=gettext_lazy(
+            "E.g. a new dose, a new adulterant. Translations of this post that are behind it "
+            "then warn their readers and are not exported as final until they are updated."
+        ),
+    )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_summary(self) -> str:
@@ -121,6 +130,7 @@ class NewPostForm(RevisionForm):
     # A new post has no readers yet: nothing changed for them. (None removes an inherited
     # field in Django; the stubs only know the field's type.)
     public_change_note = None  # type: ignore[assignment]
+    safety_relevant = None  # type: ignore[assignment]
     field_order = ["language", "kind", "title", "slug"]
 
     def clean(self) -> dict[str, Any]:
@@ -160,11 +170,22 @@ class PostEditForm(RevisionForm):
         label="If you change the address",
         help_text="Readers and forums know the published address: say what it does from now on.",
     )
+    update_source = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Update to the newest source"),
+        help_text=gettext_lazy(
+            "This translation then follows the source's newest published revision: edit the "
+            "text to match it before you save."
+        ),
+    )
     field_order = ["title", "slug", "old_address"]
 
     def __init__(self, *args: Any, post: Post, user: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.post = post
+        latest = post.latest_revision
+        if latest is None or latest.translates_id is None:
+            del self.fields["update_source"]  # not a translation
         self.published = addresses.was_published(post)
         self.fields["slug"].initial = post.slug
         if not addresses.may_change_slug(post, user):
@@ -178,7 +199,29 @@ class PostEditForm(RevisionForm):
         # on an older revision is refused as a conflict, so the latest is the one edited.)
         latest = self.post.latest_revision
         facts = latest.facts if latest else {}
-        return dataclasses.replace(super().content(sources), facts=facts)
+        content = dataclasses.replace(super().content(sources), facts=facts)
+        if latest is None:
+            return content
+        # A translation keeps the source revision it translates, unless the author brings it
+        # up to the source's newest (content.translations).
+        translates = RevisionContent.of(latest).translates
+        if translates is not None and self.cleaned_data.get("update_source"):
+            translates = SourceRef.of(translations.newest_source_revision(self.source_post()))
+        content = dataclasses.replace(content, translates=translates)
+        if latest.safety_relevant and not content.safety_relevant:
+            # The flag starts unmarked on each edit: unmarking it alone is no change.
+            marked = dataclasses.replace(content, safety_relevant=True)
+            if marked.content_hash == latest.content_hash:
+                return marked
+        return content
+
+    def source_post(self) -> Post:
+        """The post the latest revision translates (call only for a translation)."""
+        latest = self.post.expect_latest_revision()
+        return Post.objects.select_related("published_revision", "latest_revision").get(
+            revisions__pk=latest.translates_id
+        )
+
 
     @property
     def slug_changed(self) -> bool:

@@ -1,7 +1,7 @@
 """The content domain's models, re-exported so that `from content.models import X` works.
 
 Direction of imports, all at module top: posts and public import no other model module;
-audit, workflow, schedule, exports, opsec and addresses each import only from posts (exports
+audit, workflow, schedule, translations, exports, opsec and addresses each import only from posts (exports
 also from content.exporters, which imports no model), and none of them imports another. The two
 `PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
 it up in Django's app registry when called, as a string foreign key does, instead of importing it.
@@ -26,6 +26,7 @@ from content.models.posts import (
 )
 from content.models.public import PublicVersion, PublicWord, SearchDocument
 from content.models.schedule import Schedule
+from content.models.translations import TranslationOverride
 from content.models.studio import StudioProfile
 from content.models.workflow import Notification, Review, ReviewPolicy
 
@@ -56,6 +57,7 @@ __all__ = [
     "SigningKey",
     "StudioProfile",
     "Tag",
+    "TranslationOverride",
     "address_taken",
     "record_event",
 ]

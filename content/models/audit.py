@@ -218,6 +218,11 @@ class AuditEvent(WrittenOnce):
         SCHEDULE_RAN = "schedule_ran", gettext_lazy("Scheduled action done")
         SCHEDULE_FAILED = "schedule_failed", gettext_lazy("Scheduled action failed")
         SCHEDULE_VOIDED = "schedule_voided", gettext_lazy("Schedule void (a newer revision)")
+        # Translations of posts (content.translations).
+        TRANSLATION_STARTED = "translation_started", gettext_lazy("Translation started")
+        TRANSLATION_OVERRIDDEN = "translation_overridden", gettext_lazy(
+            "Translation behind its source let through"
+        )
         # Review discussion (content.discussion): the comment is named in the details.
         COMMENTED = "commented", gettext_lazy("Commented")
         COMMENT_RESOLVED = "comment_resolved", gettext_lazy("Comment resolved")

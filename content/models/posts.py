@@ -411,6 +411,12 @@ class Revision(WrittenOnce):
     public_change_note = models.CharField(max_length=500, blank=True)
     # {name: text}: the structured facts of the post's kind (content.revision_schema.KIND_FACTS).
     facts = models.JSONField(default=dict, blank=True)
+    # The source post's revision this revision translates, and whether this revision's change
+    # matters for safety (content.translations): reviewers judge both (content.revision_schema).
+    translates = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translated_by"
+    )
+    safety_relevant = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_written"
     )

@@ -30,6 +30,15 @@ class ReviewPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text="Days after publication (or the last re-review) until the next review is due.",
     )
+    # Whether every newly published revision of a post of this kind matters for safety to its
+    # translations (content.translations); an author may also mark one revision as such.
+    source_changes_are_safety_relevant = models.BooleanField(
+        default=False,
+        help_text=gettext_lazy(
+            "Every newly published text of this kind matters for safety: translations behind "
+            "it warn their readers and are not exported as final until they are updated."
+        ),
+    )
 
     class Meta:
         ordering = ["kind"]
@@ -44,7 +53,9 @@ class ReviewPolicy(models.Model):
     @classmethod
     def for_kind(cls, kind: str) -> ReviewPolicy:
         """The policy for a kind; an unsaved default one if an editor deleted it."""
-        return cls.objects.filter(kind=kind).first() or cls(kind=kind)
+        return cls.objects.filter(kind=kind).first() or cls(
+            kind=kind, source_changes_are_safety_relevant=kind == PostKind.DRUG_ALERT
+        )
 
 
 class ReviewQuerySet(WrittenOnceQuerySet["Review"]):

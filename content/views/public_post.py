@@ -2,7 +2,10 @@
 
 The page is served from the cache (content.public_cache): one query when cached. An address
 that is no longer a post's answers 410 or redirects (content.addresses); a post taken offline
-answers 410, one never published 404.
+answers 410, one never published 404. A translation names its other published language
+versions (links, and hreflang links in the head: no x-default, since no version is
+language-neutral) and warns while a safety change of its source is not yet translated
+(content.translations).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from content import addresses, exports
 from content.exporters import ExportError, SigningError
 from content.models import ExportProfile, Post, PublicVersion, Review
 from content.public_cache import Rendered, page_key, serve, start_of, with_language
+from content.translations import reader_notice
 
 ERROR_NO_COPY = "There is no signed copy of this post for that forum."
 ERROR_COPY_UNAVAILABLE = "The signed copy cannot be made right now; try again later.\n"
@@ -97,6 +101,8 @@ def _render_post(request: HttpRequest, post: Post) -> HttpResponse:
             "translations": translations,
             "tags": revision.tags.all(),
             "copies": copies,
+            # A safety change of the source not yet translated, in the post's language.
+            "untranslated": reader_notice(post),
         },
     )
 
