@@ -20,7 +20,10 @@ class _Count(Subquery):
 def _counts(user: User) -> dict[str, int]:
     """The navigation's counts in one query: unread notifications and, for a reviewer, the
     posts waiting for their review."""
-    unread: QuerySet[Any] = Notification.objects.filter(recipient=user).unread().values("pk")
+    # No ORDER BY: the notifications' default order would make the count sort them all.
+    unread: QuerySet[Any] = (
+        Notification.objects.filter(recipient=user).unread().order_by().values("pk")
+    )
     waiting: _Count | Value = Value(0)
     if user.has_perm("content.review_post"):
         waiting = _Count(Post.objects.awaiting_review_by(user).order_by().values("pk"))

@@ -17,13 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from content import reposts, roles
-from content.models import Post, PostKind, PostState, Review, Schedule, SigningKey
-from content.models.posts import PostQuerySet, revision_text
+from content.models import Post, PostState, Review, Schedule, SigningKey
+from content.models.posts import PostQuerySet, alert_rank, revision_text
 
 KEY_WARNING_DAYS = 30
 HOME_ROWS = 10  # per section, or STUDIO_PAGE_SIZE if smaller
@@ -57,8 +57,7 @@ def group_filter(group: str) -> Q | None:
 
 def alerts_first(posts: PostQuerySet) -> PostQuerySet:
     """Drug alerts first, then the longest waiting (as the review queue orders them)."""
-    alert_rank = Case(When(kind=PostKind.DRUG_ALERT, then=0), default=1)
-    return posts.order_by(alert_rank, "submitted_at", "pk")
+    return posts.order_by(alert_rank(), "submitted_at", "pk")
 
 
 def group_order(posts: PostQuerySet, group: str) -> PostQuerySet:
@@ -109,10 +108,13 @@ def scheduled(posts: QuerySet[Post] | None = None) -> QuerySet[Schedule]:
     return pending.order_by("run_at", "pk")
 
 
-def _scheduled_section(pending: QuerySet[Schedule], heading: str) -> list[Section]:
-    """Shown only when something is scheduled (one count query otherwise). No list page of
-    its own: each row links to its post, where it is cancelled."""
-    count = pending.count()
+def _scheduled_section(
+    pending: QuerySet[Schedule], heading: str, count: int | None = None
+) -> list[Section]:
+    """Shown only when something is scheduled (one count query otherwise, unless `count` was
+    counted with others). No list page of its own: each row links to its post, where it is
+    cancelled."""
+    count = pending.count() if count is None else count
     if not count:
         return []
     return [_section("scheduled", heading, pending, count, "", "Nothing is scheduled.")]
@@ -182,7 +184,24 @@ def expiring_keys(now: datetime.datetime | None = None) -> QuerySet[SigningKey]:
     ).order_by("expires", "pk")
 
 
+class _Count(Subquery):
+    """COUNT(*) of a queryset, as a scalar subquery of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def count_together(user: User, **querysets: QuerySet[Any]) -> dict[str, int]:
+    """The number of rows of each queryset, counted by the database in one query (a scalar
+    subquery each, on the row of `user`, who is signed in and so exists)."""
+    counts = {name: _Count(rows.order_by().values("pk")) for name, rows in querysets.items()}
+    row = User.objects.filter(pk=user.pk).annotate(**counts).values(*querysets).get()
+    return {name: int(row[name]) for name in querysets}
+
+
 def editor_sections(user: User) -> list[Section]:
+    """The team's sections: their five counts in one query, then the first rows of each
+    section that has any (each list's order is read from an index at 10,000 posts)."""
     queue = alerts_first(Post.objects.for_list().filter(state=S.IN_REVIEW))
     overdue = Post.objects.for_list().overdue().order_by("review_due", "pk")
     outdated = (
@@ -191,13 +210,17 @@ def editor_sections(user: User) -> list[Section]:
         .order_by("-posted_on", "-pk")
     )
     keys = expiring_keys()
+    pending = scheduled()
+    counts = count_together(
+        user, queue=queue, overdue=overdue, outdated=outdated, keys=keys, pending=pending
+    )
     dashboard = reverse("content:dashboard")
     return [
         _section(
             "team_queue",
             "The team's queue: in review",
             queue,
-            queue.count(),
+            counts["queue"],
             f"{dashboard}?show=all&state=in_review",
             "No post is in review.",
         ),
@@ -205,7 +228,7 @@ def editor_sections(user: User) -> list[Section]:
             "team_overdue",
             "Published posts overdue for re-review",
             overdue,
-            overdue.count(),
+            counts["overdue"],
             f"{reverse('content:review_queue')}?show=overdue",
             "No published post is overdue for review.",
         ),
@@ -213,7 +236,7 @@ def editor_sections(user: User) -> list[Section]:
             "outdated_reposts",
             "Outdated reposts",
             outdated,
-            outdated.count(),
+            counts["outdated"],
             reverse("content:outdated_reposts"),
             "Every repost shows the published text.",
         ),
@@ -221,11 +244,11 @@ def editor_sections(user: User) -> list[Section]:
             "keys",
             f"Signing keys expired or expiring within {KEY_WARNING_DAYS} days",
             keys,
-            keys.count(),
+            counts["keys"],
             reverse("content:key_list"),
             "No signing key expires soon.",
         ),
-        *_scheduled_section(scheduled(), "Scheduled publications and withdrawals"),
+        *_scheduled_section(pending, "Scheduled publications and withdrawals", counts["pending"]),
     ]
 
 

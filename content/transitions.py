@@ -19,7 +19,8 @@ S = PostState
 class Transition:
     """One action of the workflow: the states it starts from, the state it leads to, who may
     do it, and the name the studio offers it under. The transition functions below check
-    `sources` and `permitted()`; `allowed_actions()` and the studio's URLs derive from it."""
+    `sources` and `permitted()`; content.actions.studio_actions() (what pages offer) and the
+    studio's URLs derive from it."""
 
     sources: frozenset[str]
     target: str | None  # None: the state stays (an approval is recorded, nothing moves)
@@ -47,14 +48,6 @@ class Transition:
         if self.permission is not None and not actor.has_perm(self.permission):
             return False
         return not self.own_post or post.can_be_edited_by(actor)
-
-    def offered(self, post: Post, actor: Actor) -> bool:
-        return (
-            bool(self.slug)
-            and post.state in (self.offered_in or self.sources)
-            and (not self.needs_published_text or post.published_revision_id is not None)
-            and self.permitted(post, actor)
-        )
 
 
 _PUBLISHED_TEXT = frozenset({S.PUBLISHED, S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED})

@@ -369,13 +369,6 @@ def unarchive(*, post: Post, actor: Actor) -> Post:
     return post
 
 
-def allowed_actions(post: Post, user: Actor) -> set[str]:
-    """The studio's names (`Transition.slug`) of the transitions the table offers `user` on
-    `post` by state and right alone. The studio's pages use content.actions.studio_actions(),
-    which adds each action's rules (approvals, four eyes), as the functions check them."""
-    return {t.slug for t in ALLOWED_TRANSITIONS.values() if t.offered(post, user)}
-
-
 def post_action_slugs() -> dict[str, str]:
     """{URL slug: action} of the transitions the studio performs from a button (post_action);
     the others are decided on the review page."""

@@ -209,6 +209,9 @@ class AuditEvent(WrittenOnce):
         # The team (content/team.py): the person changed is named in the details.
         USER_INVITED = "user_invited", gettext_lazy("Colleague invited")
         INVITATION_RESENT = "invitation_resent", gettext_lazy("Invitation sent again")
+        INVITATION_ACCEPTED = "invitation_accepted", gettext_lazy(
+            "Invitation accepted: password set"
+        )
         ROLES_CHANGED = "roles_changed", gettext_lazy("Roles changed")
         USER_DEACTIVATED = "user_deactivated", gettext_lazy("Account deactivated")
         USER_REACTIVATED = "user_reactivated", gettext_lazy("Account reactivated")

@@ -217,7 +217,17 @@ class Repost(models.Model):
 
     class Meta:
         ordering = ["-posted_on", "-pk"]
-        indexes = [models.Index(fields=["post", "revision"])]
+        indexes = [
+            models.Index(fields=["post", "revision"]),
+            # The outdated reposts, newest first (home, dashboard): the first rows are read in
+            # order instead of joining and sorting every open repost.
+            models.Index(
+                F("posted_on").desc(),
+                F("id").desc(),
+                condition=Q(superseded_by__isnull=True, notice_posted_on__isnull=True),
+                name="repost_open_newest_first",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.post.slug} r{self.revision.number} at {self.where}"

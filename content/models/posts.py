@@ -104,6 +104,13 @@ REVIEW_OVERDUE = "overdue"
 
 # Models of `content.models.workflow`, looked up in the app registry (as a string foreign key
 # is) rather than imported: workflow imports this module, never the other way round.
+def alert_rank() -> Case:
+    """0 for a drug alert, 1 for any other post: review queues list alerts first, then the
+    longest waiting. The index post_review_queue_order holds this expression, so a queue's
+    first rows are read from it instead of sorting every post in review."""
+    return Case(When(kind=PostKind.DRUG_ALERT, then=0), default=1)
+
+
 def _review_model() -> type[Review]:
     return apps.get_model("content", "Review")
 
@@ -189,7 +196,7 @@ class PostQuerySet(models.QuerySet["Post"]):
             self.filter(state=PostState.IN_REVIEW)
             .exclude(Exists(judged))
             .exclude(Exists(wrote))
-            .order_by(Case(When(kind=PostKind.DRUG_ALERT, then=0), default=1), "submitted_at", "pk")
+            .order_by(alert_rank(), "submitted_at", "pk")
         )
 
     @staticmethod
@@ -255,6 +262,15 @@ class Post(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["language", "slug"], name="unique_slug_per_language"),
+        ]
+        indexes = [
+            models.Index(
+                alert_rank(),
+                "submitted_at",
+                "id",
+                condition=Q(state=PostState.IN_REVIEW),
+                name="post_review_queue_order",
+            ),
         ]
         permissions = [
             ("edit_any_post", "Can edit posts written by anyone"),
@@ -443,6 +459,11 @@ class Revision(WrittenOnce):
         ordering = ["post", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["post", "number"], name="unique_revision_number"),
+        ]
+        # "Has this person written a revision of the post since it was published?" (the four
+        # eyes of PostQuerySet.awaiting_review_by), answered from the index alone.
+        indexes = [
+            models.Index(fields=["post", "author", "number"], name="revision_post_author_number")
         ]
         get_latest_by = "number"
 

@@ -107,8 +107,9 @@ def post_export(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         outcome = exports.export_post(post=post, profile=profile, actor=request.user, final=final)
     except (ExportError, SigningError) as error:
+        # The request was understood; the post, the profile or its key refuses it now.
         context["error"] = str(error)
-        return render(request, "content/exports/export.html", context, status=400)
+        return render(request, "content/exports/export.html", context, status=409)
     if "download" in request.POST:
         return _download(outcome)
     context |= {"outcome": outcome, "shown": _shown(outcome)}
@@ -138,6 +139,7 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ExportError as error:
                 form.add_error(None, str(error))
+                status = 409  # a valid form the post's state refuses
             else:
                 messages.success(
                     request,
@@ -145,7 +147,8 @@ def post_reposts(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"number": repost.revision.number, "where": repost.where},
                 )
                 return redirect("content:post_reposts", pk=post.pk)
-        status = 400
+        else:
+            status = 400
     recorded = post.reposts.select_related("revision", "profile", "recorded_by").defer(
         *revision_text("revision")
     )
@@ -212,7 +215,7 @@ def repost_replacement(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"repost": repost, "withdrawn": _withdrawn(repost)}
     if not Repost.objects.outdated().filter(pk=repost.pk).exists():
         context["error"] = exports.ERROR_NOT_OUTDATED
-        return render(request, "content/exports/replacement.html", context, status=400)
+        return render(request, "content/exports/replacement.html", context, status=409)
     try:
         if context["withdrawn"]:
             outcome = exports.withdrawal_notice(repost=repost, actor=request.user)
@@ -226,7 +229,7 @@ def repost_replacement(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except (ExportError, SigningError) as error:
         context["error"] = str(error)
-        return render(request, "content/exports/replacement.html", context, status=400)
+        return render(request, "content/exports/replacement.html", context, status=409)
     if "download" in request.POST:
         return _download(outcome)
     context |= {

@@ -97,7 +97,7 @@ def test_another_authors_post_can_be_exported_by_an_author_who_can_see_it(
 
 def test_a_draft_asked_as_final_is_refused_with_a_clear_message(author_client, post) -> None:
     response = author_client.post(export_url(post), {"profile": "phpbb", "version": "final"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "no published text yet" in response.content.decode()
     assert exported_events() == 0
 
@@ -183,7 +183,7 @@ def test_an_expired_key_gives_an_error_and_never_an_unsigned_file(
     response = author_client.post(
         export_url(published), {"profile": signed_profile.slug, "version": "final", "download": "1"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Content-Disposition" not in response
     assert "expired" in response.content.decode() and exported_events() == 0
 
@@ -239,7 +239,7 @@ def test_a_reviewer_cannot_record_reposts(client, reviewer, published) -> None:
 
 def test_a_draft_cannot_be_recorded_as_reposted(author_client, post) -> None:
     response = record(author_client, post)
-    assert response.status_code == 400 and "no published text" in response.content.decode()
+    assert response.status_code == 409 and "no published text" in response.content.decode()
 
 
 def test_the_outdated_list_shows_reposts_after_a_newer_publication_and_after_a_withdrawal(
@@ -325,7 +325,7 @@ def test_an_up_to_date_repost_has_no_replacement(author_client, published) -> No
     response = author_client.post(
         reverse("content:repost_replacement", args=[Repost.objects.get().pk])
     )
-    assert response.status_code == 400 and "up to date" in response.content.decode()
+    assert response.status_code == 409 and "up to date" in response.content.decode()
 
 
 # --- Signing keys -------------------------------------------------------------------------------

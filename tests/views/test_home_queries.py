@@ -66,12 +66,13 @@ def editor_home(people: People, count: int) -> Any:
 
 
 # Each: the session, the user, their permissions (2), their roles, the navigation's counts;
-# then per section a count and its rows (the author's groups: one count for all five); authors
-# and editors one count more, for what is scheduled (a section shown only when there is some).
+# then per section a count and its rows (the author's groups: one count for all five; the
+# editor's sections, what is scheduled included, one count for all); authors one count more,
+# for what is scheduled (a section shown only when there is some).
 HOMES = {
     "author": (author_home, 6 + 1 + 5 + 1, 5),
     "reviewer": (reviewer_home, 6 + 2 + 2, 2),
-    "editor": (editor_home, 6 + 4 * 2 + 1, 4),
+    "editor": (editor_home, 6 + 1 + 4, 4),
 }
 
 

@@ -114,7 +114,7 @@ def test_the_export_page_refuses_a_blocked_final_export_and_an_override_lets_it_
     client.force_login(editor)
     refused = client.post(export_url(exposed), {"profile": "phpbb", "version": "final"})
     page = page_of(refused)
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "Nothing was exported: the opsec check found" in page
     assert "body, line 2: internal phrase “Internal note”" in page and "Jane Doe" in page
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORTED).exists()
