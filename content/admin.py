@@ -16,6 +16,7 @@ from content.models import (
     AllowedNumber,
     AuditEvent,
     ExportProfile,
+    ExportProfileFrame,
     Language,
     Notification,
     OpsecOverride,
@@ -105,10 +106,20 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
 # --- Exports -------------------------------------------------------------------------------------
 
 
+class ExportProfileFrameInline(admin.TabularInline[ExportProfileFrame, ExportProfile]):
+    """The header and footer for posts in one language; checked like the profile's own."""
+
+    model = ExportProfileFrame
+    extra = 0
+
+
 @admin.register(ExportProfile)
 class ExportProfileAdmin(ShownOnPublicPages[ExportProfile]):
     """Editors manage forum profiles here; the model's clean() checks dialects, templates,
-    Tor link rules and signing. Every change is written to the audit log."""
+    Tor link rules and signing, and each frame per language is checked the same way. Every
+    change is written to the audit log."""
+
+    inlines = [ExportProfileFrameInline]
 
     list_display = [
         "name", "format", "dialect", "max_length", "tor", "sign", "signing_key", "active",
@@ -144,13 +155,34 @@ class ExportProfileAdmin(ShownOnPublicPages[ExportProfile]):
     ) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            record_event(
-                action=AuditEvent.Action.EXPORT_PROFILE_CHANGED,
-                actor=request.user,
-                profile=obj.slug,
-                created=not change,
-                fields=sorted(form.changed_data),
-            )
+
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[ExportProfile],
+        formsets: list[Any],
+        change: bool,
+    ) -> None:
+        # Audited here, once the frames per language are saved too (the admin's change view
+        # runs save_model and save_related in one transaction).
+        super().save_related(request, form, formsets, change)
+        frames = sorted(
+            {
+                str(getattr(frame.instance.language, "code", ""))
+                for formset in formsets
+                for frame in formset.forms
+                if frame.has_changed()
+            }
+        )
+        details: dict[str, Any] = {"frames": frames} if frames else {}
+        record_event(
+            action=AuditEvent.Action.EXPORT_PROFILE_CHANGED,
+            actor=request.user,
+            profile=form.instance.slug,
+            created=not change,
+            fields=sorted(form.changed_data),
+            **details,
+        )
 
 
 @admin.register(SigningKey)

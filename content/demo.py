@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from content import notifications, reposts, roles, signing_keys, trust
 from content.demo_data import (
+    DEMO_FRAME_LANGUAGES,
     DEMO_KEY_EMAIL,
     DEMO_KEY_LABEL,
     DEMO_POSTS,
@@ -32,8 +33,10 @@ from content.demo_data import (
     DEMO_USERS,
     DemoPost,
 )
+from content.exporters.frames import DEFAULT_FRAMES
 from content.models import (
     ExportProfile,
+    ExportProfileFrame,
     Language,
     Post,
     PostState,
@@ -181,8 +184,24 @@ def _ensure_profiles(
             profile.full_clean()
             profile.save()
             PublicVersion.bump()  # post pages offer a copy per signing profile
+        _ensure_frames(profile)
         ensured.append(profile)
     return ensured
+
+
+def _ensure_frames(profile: ExportProfile) -> None:
+    """The default header and footer in Dutch and French, where the profile has none yet."""
+    for code in DEMO_FRAME_LANGUAGES:
+        default = DEFAULT_FRAMES[code]
+        frame = ExportProfileFrame(
+            profile=profile,
+            language=Language.objects.get(code=code),
+            header_template=default.header,
+            footer_template=default.footer_tor if profile.tor else default.footer,
+        )
+        if not ExportProfileFrame.objects.filter(profile=profile, language=frame.language).exists():
+            frame.full_clean()
+            frame.save()
 
 
 # --- Signing, in development only -------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from content import roles
+from content.exporters.frames import DEFAULT_FRAMES
 from content.models import PostKind, PostState
 from content.revisions import RevisionContent, Source
 from content.states import OVERDUE, PUBLISHED_NEWER_DRAFT
@@ -40,13 +41,12 @@ TRIPSIT = Source("TripSit: drug combinations chart", "https://combo.tripsit.me/"
 # the clear web, XenForo, Reddit, Discourse, plain text): every forum Markdown dialect is there.
 # The demo adds one profile for each other format and BBCode dialect the exporters support, so a
 # newcomer can try them all; an installation adds the forums it really posts to in the admin.
-HEADER = "{title} (version {version}, {reviewers})"
-FOOTER_CLEAR = (
-    "Published {published}, next review {review_due}. Check this text: {url} (hash {hash})"
-)
-FOOTER_TOR = (
-    "Published {published}, next review {review_due}. Check this text: {onion_url} (hash {hash})"
-)
+# Every demo profile has the default frame in English and, for Dutch and French posts, in those
+# languages (content.exporters.frames; migration 0024 gives the seeded profiles the same).
+HEADER = DEFAULT_FRAMES["en"].header
+FOOTER_CLEAR = DEFAULT_FRAMES["en"].footer
+FOOTER_TOR = DEFAULT_FRAMES["en"].footer_tor
+DEMO_FRAME_LANGUAGES = ("nl", "fr")
 _CLEAR: dict[str, Any] = {
     "link_policy": "keep", "image_policy": "link", "tor": False,
     "header_template": HEADER, "footer_template": FOOTER_CLEAR,

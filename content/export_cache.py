@@ -7,7 +7,10 @@ names), the profile as `ExportSettings` (format, dialect, length, link and image
 header and footer, signing) and the signing key's fingerprint. The key is a digest of all of
 them and of the exporters' code, so nothing is ever invalidated: a new revision, an edited
 profile, another key, a changed PUBLIC_SITE_URL, a re-approval (a new review date, another
-count), final instead of preview, or a deployment with other exporter code is another key.
+count), final instead of preview, or a deployment with other exporter code or other
+translations is another key. The post's language is a field of the document; the compiled
+catalogues (content/locale) are hashed with the code, since our own words in an export (banner,
+"Sources", "reviewed by N professionals", notices) are read from them in that language.
 
 One input is not a value: the document's `public_path`, which asks the database whether a link
 to our own site leads to a page readers can open (a published post, say). Its answers are
@@ -51,9 +54,15 @@ PUBLIC_PATH = "public_path"
 
 _APP = Path(__file__).resolve().parent
 # What renders an export besides its inputs: the exporters, the Markdown parser and sanitizer
-# they share with the site, this module (the stored format), and the parser and sanitizer
-# packages. Editing any of them gives every export a new key after the deployment.
-_CODE_FILES = (*sorted((_APP / "exporters").glob("*.py")), _APP / "markdown.py", Path(__file__))
+# they share with the site, this module (the stored format), the compiled catalogues our own
+# words are read from, and the parser and sanitizer packages. Editing any of them gives every
+# export a new key after the deployment.
+_CODE_FILES = (
+    *sorted((_APP / "exporters").glob("*.py")),
+    _APP / "markdown.py",
+    Path(__file__),
+    *sorted((_APP / "locale").glob("*/LC_MESSAGES/*.mo")),
+)
 _PACKAGES = ("markdown-it-py", "bleach")
 
 

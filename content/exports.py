@@ -133,8 +133,8 @@ def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
 
 def check_addresses(profile: ExportProfile, document: ExportDocument) -> None:
     """A final export must not lose the address readers use to check it."""
-    used = set(template_placeholders(profile.header_template))
-    used |= set(template_placeholders(profile.footer_template))
+    header, footer = profile.frame_for(document.language)
+    used = set(template_placeholders(header)) | set(template_placeholders(footer))
     values = {"url": document.canonical_url, "onion_url": document.onion_url}
     for placeholder, setting in ADDRESS_SETTINGS.items():
         if placeholder in used and not values[placeholder]:
@@ -230,8 +230,10 @@ def _published_post_at(lang: str, slug: str) -> bool:
     return post is not None and Post.objects.published().filter(pk=post.pk).exists()
 
 
-def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:
-    """The profile as the exporters' settings; a preview is never signed."""
+def settings_for(profile: ExportProfile, *, final: bool, language: str = "") -> ExportSettings:
+    """The profile as the exporters' settings for a post in `language` (its header and footer
+    in that language, if the profile has them); a preview is never signed."""
+    header, footer = profile.frame_for(language)
     return ExportSettings(
         format=profile.format,
         dialect=profile.dialect,
@@ -239,8 +241,8 @@ def settings_for(profile: ExportProfile, *, final: bool) -> ExportSettings:
         link_policy=profile.link_policy,
         image_policy=profile.image_policy,
         tor=profile.tor,
-        header_template=profile.header_template,
-        footer_template=profile.footer_template,
+        header_template=header,
+        footer_template=footer,
         sign=profile.sign and final,
     )
 
@@ -347,7 +349,8 @@ def export_post(
     if not final:
         revision = post.expect_latest_revision()
         document = document_for(post, revision, final=False)
-        result = export_cache.rendered(document, settings_for(profile, final=False))
+        preview = settings_for(profile, final=False, language=document.language)
+        result = export_cache.rendered(document, preview)
         return Outcome(post, revision, profile, result, final=False)
     with transaction.atomic():
         # Locked, so that a withdrawal cannot slip between the check and the audit event.
@@ -360,7 +363,8 @@ def export_post(
         # The key is checked before the cache is asked: a hit must not hand out text signed by a
         # key that was switched off, retired or has expired since.
         signer = signer_for(profile)
-        result = export_cache.rendered(document, settings_for(profile, final=True), signer=signer)
+        final_settings = settings_for(profile, final=True, language=document.language)
+        result = export_cache.rendered(document, final_settings, signer=signer)
         outcome = Outcome(post, revision, profile, result, final=True)
         _audit(outcome, actor)
     return outcome
@@ -402,7 +406,8 @@ def reader_copy(post: Post, profile_slug: str) -> Outcome:
     document = translations.with_reader_notice(document_for(post, revision, final=True), post)
     check_addresses(profile, document)
     signer = signer_for(profile)
-    result = export_cache.rendered(document, settings_for(profile, final=True), signer=signer)
+    final_settings = settings_for(profile, final=True, language=document.language)
+    result = export_cache.rendered(document, final_settings, signer=signer)
     return Outcome(post, revision, profile, result, final=True)
 
 
@@ -445,7 +450,7 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
         **reader_paths(post),
     )
     check_addresses(profile, document)
-    notice_settings = settings_for(profile, final=True)
+    notice_settings = settings_for(profile, final=True, language=document.language)
     with transaction.atomic():
         signer = signer_for(profile)  # checked before the cache is asked, as in export_post()
         result = export_cache.rendered(document, notice_settings, signer=signer)

@@ -2,7 +2,8 @@
 
 `content.exports` builds, signs and audits both; this module only writes their Markdown from the
 post's history (its audit events and public change notes). Every value a notice states is known
-when it is made; a date that is not is left out with its phrase.
+when it is made; a date that is not is left out with its phrase. Like every word an export
+writes itself, a notice is in the post's language, whoever makes it.
 """
 
 from __future__ import annotations
@@ -10,26 +11,29 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from content.exporters import ExportDocument
 from content.exporters.forum_markdown import escape_line_starts, escape_text
 from content.models import AuditEvent, Post, PostState, Revision
 
-WITHDRAWAL_TITLE = "Withdrawn: {title}"
+WITHDRAWAL_TITLE = gettext_noop("Withdrawn: {title}")
 # Every value below is known when a notice is made; a date that is not is left out with its
 # phrase (content.exporters.placeholders follows the same rule for profile templates).
-WITHDRAWAL_BODY = (
+WITHDRAWAL_BODY = gettext_noop(
     "We withdrew this information{on}. It was version {version}{published} (content hash "
     "{hash}). Please do not rely on it any more. If a corrected version is published, it will "
     "be posted here."
 )
-WITHDRAWAL_REASON = "Why: {reason}"
+WITHDRAWN_ON = gettext_noop(" on {date}")  # {on} above
+PUBLISHED_ON = gettext_noop(", published on {date}")  # {published} above
+WITHDRAWAL_REASON = gettext_noop("Why: {reason}")
 # A replacement opens with what changed since the version posted there (public change notes).
-CHANGED_SINCE = "**What changed since version {old}:**"
-CHANGED_ONE = CHANGED_SINCE + " {note}"
-CHANGED_IN = "- Version {number}: {note}"
-REPLACES = "**Updated:** version {new} replaces version {old}, posted here before."
+CHANGED_SINCE = gettext_noop("**What changed since version {old}:**")
+CHANGED_IN = gettext_noop("- Version {number}: {note}")
+REPLACES = gettext_noop("**Updated:** version {new} replaces version {old}, posted here before.")
 
 
 def as_markdown(text: str) -> str:
@@ -61,15 +65,20 @@ def changes_since(post: Post, posted: Revision, current: Revision) -> list[tuple
 def opening_with_changes(
     document: ExportDocument, post: Post, posted: Revision, current: Revision
 ) -> ExportDocument:
-    """The document with "what changed" right under the title, before the summary and body."""
+    """The document with "what changed" right under the title, before the summary and body,
+    in the post's language."""
     notes = changes_since(post, posted, current)
-    if not notes:
-        opening = REPLACES.format(new=current.number, old=posted.number)
-    elif len(notes) == 1:
-        opening = CHANGED_ONE.format(old=posted.number, note=as_markdown(notes[0][1]))
-    else:
-        items = "\n".join(CHANGED_IN.format(number=n, note=as_markdown(note)) for n, note in notes)
-        opening = CHANGED_SINCE.format(old=posted.number) + "\n\n" + items
+    with translation.override(post.language.code):
+        if not notes:
+            opening = _(REPLACES).format(new=current.number, old=posted.number)
+        elif len(notes) == 1:
+            since = _(CHANGED_SINCE).format(old=posted.number)
+            opening = f"{since} {as_markdown(notes[0][1])}"
+        else:
+            items = "\n".join(
+                _(CHANGED_IN).format(number=n, note=as_markdown(note)) for n, note in notes
+            )
+            opening = _(CHANGED_SINCE).format(old=posted.number) + "\n\n" + items
     summary = as_markdown(document.summary) if document.summary.strip() else ""
     body = "\n\n".join(part for part in (opening, summary, document.body) if part)
     return replace(document, summary="", body=body)
@@ -106,14 +115,16 @@ def withdrawn_on(post: Post) -> datetime.date | None:
 def withdrawal_text(post: Post, revision: Revision) -> tuple[str, str, datetime.date | None]:
     """(title, body, date first published) of the notice that `revision` was withdrawn: its
     version, hash and dates, and the reason for readers if the editor gave one. The internal
-    reason never appears."""
+    reason never appears. In the post's language."""
     published, withdrawn = published_on(post, revision), withdrawn_on(post)
-    body = WITHDRAWAL_BODY.format(
-        on=f" on {withdrawn.isoformat()}" if withdrawn else "",
-        version=revision.number,
-        published=f", published on {published.isoformat()}" if published else "",
-        hash=revision.content_hash,
-    )
-    if post.state == PostState.WITHDRAWN and post.public_reason:
-        body += "\n\n" + WITHDRAWAL_REASON.format(reason=as_markdown(post.public_reason))
-    return WITHDRAWAL_TITLE.format(title=revision.title), body, published
+    with translation.override(post.language.code):
+        body = _(WITHDRAWAL_BODY).format(
+            on=_(WITHDRAWN_ON).format(date=withdrawn.isoformat()) if withdrawn else "",
+            version=revision.number,
+            published=_(PUBLISHED_ON).format(date=published.isoformat()) if published else "",
+            hash=revision.content_hash,
+        )
+        if post.state == PostState.WITHDRAWN and post.public_reason:
+            body += "\n\n" + _(WITHDRAWAL_REASON).format(reason=as_markdown(post.public_reason))
+        title = _(WITHDRAWAL_TITLE).format(title=revision.title)
+    return title, body, published

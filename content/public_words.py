@@ -13,7 +13,19 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from functools import cache
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from content import notices
+from content.exporters.base import DRAFT_BANNER
+from content.exporters.export import CONSULTED, SOURCES_HEADING
+from content.exporters.frames import DEFAULT_FRAMES
+from content.exporters.placeholders import ADDRESS_NOT_SET, reviewers_phrase
+from content.exporters.policies import IMAGE_LABEL
+from content.exporters.signed_copy import ATTESTATION_LABELS, INTRO
 from content.models import PublicWord, Revision
 
 BBCODE_TAGS = (
@@ -26,11 +38,13 @@ _BBCODE_URL = re.compile(r"\[url=([^\[\]\n]*)\]", re.IGNORECASE)
 _BBCODE_TAG = re.compile(rf"\[/?(?:{BBCODE_TAGS})(?:=[^\[\]\n]*)?\]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _NOT_WORDS = frozenset({"http", "https"})
-# Words of our export frames (header, footer, sources heading): in every paste, in no body.
-FRAME_WORDS = frozenset(
-    {"version", "reviewed", "professional", "professionals", "published", "review"}
-    | {"consulted", "sources", "check", "signed", "verify"}
-)
+# Our own words around a post's text in exports (content.exporters.wording), read in every
+# language we write. A withdrawal notice's body is not around any text, so its words count.
+OUR_WORDS = (
+    DRAFT_BANNER, SOURCES_HEADING, CONSULTED, INTRO, IMAGE_LABEL, ADDRESS_NOT_SET,
+    notices.WITHDRAWAL_TITLE, notices.CHANGED_SINCE, notices.REPLACES,
+)  # fmt: skip
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[ds]")
 MIN_LENGTH, MAX_LENGTH = 5, 30
 
 
@@ -49,7 +63,28 @@ def indexed(tokens: Iterable[str]) -> set[str]:
         for token in tokens
         # Not with digits: doses and dates are common, and a signature's base64 is full of them.
         if MIN_LENGTH <= len(token) <= MAX_LENGTH and not any(c.isdigit() for c in token)
-    } - FRAME_WORDS
+    } - frame_words()
+
+
+@cache
+def frame_words() -> frozenset[str]:
+    """Words of our export frames, in every paste and in no body: the default headers and
+    footers and our own words (banner, "Sources", "reviewed by N professionals", the signed
+    copy's lines, notices) in each language of the site and of the default frames, as the
+    catalogues translate them, and the verify and key addresses signed parts name."""
+    texts = [" ".join(ATTESTATION_LABELS), reverse("public:verify"), reverse("public:pgp_txt")]
+    for frame in DEFAULT_FRAMES.values():
+        texts += [frame.header, frame.footer, frame.footer_tor]
+    for language in {code for code, _name in settings.LANGUAGES} | set(DEFAULT_FRAMES):
+        with translation.override(language):
+            texts += [translation.gettext(message) for message in OUR_WORDS]
+            texts += [reviewers_phrase(1), reviewers_phrase(2)]
+    return frozenset(
+        word
+        for text in texts
+        for word in words(_PLACEHOLDER.sub(" ", text))
+        if MIN_LENGTH <= len(word) <= MAX_LENGTH
+    )
 
 
 def revision_texts(revision: Revision) -> list[str]:

@@ -45,6 +45,30 @@ def profile(slug: str) -> ExportProfile:
     return ExportProfile.objects.get(slug=slug)
 
 
+def profile_admin_data(record: ExportProfile) -> dict[str, Any]:
+    """The admin change form of an export profile as an editor submits it unchanged: its
+    fields and its frames per language (the inline formset "frames")."""
+    values = {
+        field: getattr(record, field)
+        for field in ("name", "slug", "format", "dialect", "max_length", "link_policy",
+                      "image_policy", "header_template", "footer_template")
+    } | {"signing_key": record.signing_key_id or ""}  # fmt: skip
+    values |= {flag: "on" for flag in ("tor", "sign", "active") if getattr(record, flag)}
+    values = {name: "" if value is None else value for name, value in values.items()}
+    frames = list(record.frames.select_related("language").order_by("language__code"))
+    values |= {"frames-TOTAL_FORMS": len(frames), "frames-INITIAL_FORMS": len(frames),
+               "frames-MIN_NUM_FORMS": 0, "frames-MAX_NUM_FORMS": 1000}  # fmt: skip
+    for index, frame in enumerate(frames):
+        values |= {
+            f"frames-{index}-id": frame.pk,
+            f"frames-{index}-profile": record.pk,
+            f"frames-{index}-language": frame.language_id,
+            f"frames-{index}-header_template": frame.header_template,
+            f"frames-{index}-footer_template": frame.footer_template,
+        }
+    return values
+
+
 def publish_latest(post: Post, *, author: Any, reviewer: Any) -> Post:
     """Through the real workflow (content.states): `author` submits, `reviewer` approves,
     `author` publishes."""

@@ -37,6 +37,7 @@ from tests.support import (
     key_record,
     new_version,
     profile,
+    profile_admin_data,
     publish_latest,
 )
 
@@ -129,15 +130,7 @@ def test_a_switched_off_key_stops_the_export_even_when_it_is_cached(
 
 def admin_change(client: Any, profile_: ExportProfile, **changes: Any) -> None:
     """Save the profile through its admin change form, as an editor does."""
-    values = {
-        field: getattr(profile_, field)
-        for field in (
-            "name", "slug", "format", "dialect", "max_length", "link_policy", "image_policy",
-            "header_template", "footer_template",
-        )
-    } | {"signing_key": profile_.signing_key_id or ""}  # fmt: skip
-    values |= {flag: "on" for flag in ("tor", "sign", "active") if getattr(profile_, flag)}
-    values = {name: "" if value is None else value for name, value in values.items()}
+    values = profile_admin_data(profile_)
     url = reverse("admin:content_exportprofile_change", args=[profile_.pk])
     response = client.post(url, values | changes)
     assert response.status_code == 302, response.content.decode()[:2000]

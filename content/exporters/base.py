@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
+from django.utils.translation import gettext_noop
 from markdown_it.token import Token
 
 from content.exporters.scanners import LineScanner
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
     # the format modules, which import this one.
     from content.exporters.settings import ExportSettings
 
-DRAFT_BANNER = "DRAFT - NOT REVIEWED"
+# Our words in readers' texts are marked here and read with content.exporters.wording.ours(),
+# in the post's language.
+DRAFT_BANNER = gettext_noop("DRAFT - NOT REVIEWED")
 
 UNKNOWN_FORMAT = "Unknown export format {value!r}; choose one of: {choices}."
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from content.exporters.base import (
     DRAFT_BANNER,
     ExportDocument,
@@ -28,10 +30,11 @@ from content.exporters.settings import ExportSettings
 from content.exporters.signed_copy import SignedTextExporter, attestation, intro
 from content.exporters.signing import DRAFT_NEVER_SIGNED, Signer, SigningError
 from content.exporters.splitting import COPY_SEPARATOR, Block, Piece, join_chunk, join_copy, pack
+from content.exporters.wording import ours, writing_in
 from content.markdown import parse
 
-SOURCES_HEADING = "Sources"
-CONSULTED = "consulted {date}"
+SOURCES_HEADING = gettext_noop("Sources")
+CONSULTED = gettext_noop("consulted {date}")
 SIGNER_REQUIRED = "This profile signs its exports, but no signing key was given."
 SIGNED_TOO_LONG = (
     "Signed parts do not fit {limit} characters even after re-splitting; raise the limit."
@@ -43,6 +46,14 @@ Sign = Callable[[str], str]
 
 def export(
     document: ExportDocument, settings: ExportSettings, *, signer: Signer | None = None
+) -> ExportResult:
+    """The parts to paste. Our own words in them are in the post's language (wording)."""
+    with writing_in(document.language):
+        return _export(document, settings, signer=signer)
+
+
+def _export(
+    document: ExportDocument, settings: ExportSettings, *, signer: Signer | None
 ) -> ExportResult:
     if settings.sign and not document.is_final:
         raise SigningError(DRAFT_NEVER_SIGNED)
@@ -130,9 +141,9 @@ def _sources_markdown(document: ExportDocument) -> str:
         if source.url and scheme_allowed(source.url):
             item = f"[{item}](<{source.url.replace('>', '%3E').replace(chr(10), '')}>)"
         if source.consulted:
-            item += " (" + CONSULTED.format(date=source.consulted.isoformat()) + ")"
+            item += " (" + ours(CONSULTED).format(date=source.consulted.isoformat()) + ")"
         items.append(f"1. {item}")
-    return f"## {SOURCES_HEADING}\n\n" + "\n".join(items)
+    return f"## {_md(ours(SOURCES_HEADING))}\n\n" + "\n".join(items)
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,7 @@ class Frame:
                 text = defang(text)
             return exporter.plain(text) if text else ""
 
-        banner = "" if document.is_final else exporter.plain(DRAFT_BANNER, strong=True)
+        banner = "" if document.is_final else exporter.plain(ours(DRAFT_BANNER), strong=True)
         return cls(
             exporter,
             banner,

@@ -29,7 +29,10 @@ import re
 from dataclasses import dataclass
 from string import Formatter
 
+from django.utils.translation import gettext_noop, ngettext
+
 from content.exporters.base import ExportDocument, ExportError
+from content.exporters.wording import in_export_language, ours
 
 PLACEHOLDERS = (
     "title", "version", "published", "review_due", "hash", "url", "onion_url", "reviewers",
@@ -40,7 +43,7 @@ BAD_PLACEHOLDER = "The placeholder {{{name}}} may not have a conversion or forma
 MALFORMED_TEMPLATE = (
     "The template has an unmatched brace: {error}. Write {{{{ or }}}} for a literal brace."
 )
-ADDRESS_NOT_SET = "(address not configured)"
+ADDRESS_NOT_SET = gettext_noop("(address not configured)")  # in the post's language
 
 
 class TemplateError(ExportError):
@@ -75,8 +78,12 @@ def validate_template(template: str) -> None:
 
 
 def reviewers_phrase(approvals: int) -> str:
-    noun = "professional" if approvals == 1 else "professionals"
-    return f"reviewed by {approvals} {noun}"
+    """The {reviewers} phrase in the post's language (content.exporters.wording)."""
+    with in_export_language():
+        phrase = ngettext(
+            "reviewed by %(count)d professional", "reviewed by %(count)d professionals", approvals
+        )
+    return phrase % {"count": approvals}
 
 
 def template_values(document: ExportDocument) -> dict[str, str]:
@@ -87,8 +94,8 @@ def template_values(document: ExportDocument) -> dict[str, str]:
         "published": document.published_on.isoformat() if document.published_on else "",
         "review_due": document.review_due.isoformat() if document.review_due else "",
         "hash": document.content_hash,
-        "url": document.canonical_url or ADDRESS_NOT_SET,
-        "onion_url": document.onion_url or ADDRESS_NOT_SET,
+        "url": document.canonical_url or ours(ADDRESS_NOT_SET),
+        "onion_url": document.onion_url or ours(ADDRESS_NOT_SET),
         "reviewers": reviewers_phrase(document.approvals),
     }
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext_noop
 from markdown_it.token import Token
 
 from content.exporters.base import ExportDocument
@@ -38,9 +39,10 @@ from content.exporters.defang import defang, defang_address
 from content.exporters.references import References
 from content.exporters.registry import exporter_class
 from content.exporters.settings import ExportSettings
+from content.exporters.wording import ours as our_words
 from content.markdown import ALLOWED_PROTOCOLS, is_local_url
 
-IMAGE_LABEL = "image"
+IMAGE_LABEL = gettext_noop("image")  # in the post's language (content.exporters.wording)
 WEB_SCHEMES = frozenset({"http", "https"})
 _SCHEME_OF = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+")
@@ -224,7 +226,7 @@ def _images(children: Sequence[Token], policy: str) -> list[Token]:
             out.append(child)
             continue
         alt = child.content.strip()
-        label = f"{IMAGE_LABEL}: {alt}" if alt else IMAGE_LABEL
+        label = f"{our_words(IMAGE_LABEL)}: {alt}" if alt else our_words(IMAGE_LABEL)
         link = Token("link_open", "a", 1, attrs={"href": str(child.attrGet("src") or "")})
         out += [link, _text(label), Token("link_close", "a", -1)]
     return out

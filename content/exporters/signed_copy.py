@@ -12,17 +12,30 @@ because a clear signature dash-escapes such lines ("- - item") and the copy shou
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from content.exporters.base import ExportDocument, ExportError
 from content.exporters.defang import defang
 from content.exporters.plaintext import PlainTextExporter
 from content.exporters.policies import origin
 from content.exporters.settings import ExportSettings
+from content.exporters.wording import ours
 
-INTRO = "Signed copy of this text. Check it at {verify} or with gpg and our key from {key}:"
+INTRO = gettext_noop(
+    "Signed copy of this text. Check it at {verify} or with gpg and our key from {key}:"
+)
 NO_ADDRESS = (
     "Signed parts name the page where readers check them, but {setting} is not set. Set "
     "{setting} in the environment. Nothing was exported."
 )
+
+
+# The labels of attestation() below, in the order it writes them. They stay English in every
+# language: content.clearsigned reads them back, and a reader's script may too.
+ATTESTATION_LABELS = (
+    "Title", "Post", "Version", "Part", "Status", "Published", "Review due", "Content hash",
+    "Verify", "Public key",
+)  # fmt: skip
 
 
 class SignedTextExporter(PlainTextExporter):
@@ -52,7 +65,7 @@ def site_origin(document: ExportDocument, settings: ExportSettings) -> str:
 
 def intro(document: ExportDocument, settings: ExportSettings) -> str:
     home = site_origin(document, settings)
-    return INTRO.format(verify=home + document.verify_path, key=home + document.key_path)
+    return ours(INTRO).format(verify=home + document.verify_path, key=home + document.key_path)
 
 
 def attestation(

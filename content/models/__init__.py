@@ -13,7 +13,13 @@ from __future__ import annotations
 from content.models.addresses import OldAddress, address_taken
 from content.models.audit import AuditEvent, record_event
 from content.models.discussion import Comment, CommentResolution
-from content.models.exports import ExportProfile, Repost, SignedStatement, SigningKey
+from content.models.exports import (
+    ExportProfile,
+    ExportProfileFrame,
+    Repost,
+    SignedStatement,
+    SigningKey,
+)
 from content.models.opsec import AllowedNumber, OpsecOverride, OpsecPhrase
 from content.models.posts import (
     Language,
@@ -26,8 +32,8 @@ from content.models.posts import (
 )
 from content.models.public import PublicVersion, PublicWord, SearchDocument
 from content.models.schedule import Schedule
-from content.models.translations import TranslationOverride
 from content.models.studio import StudioProfile
+from content.models.translations import TranslationOverride
 from content.models.workflow import Notification, Review, ReviewPolicy
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "Comment",
     "CommentResolution",
     "ExportProfile",
+    "ExportProfileFrame",
     "Language",
     "Notification",
     "OldAddress",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from content.exporters import TemplateError, validate_template
 from content.exporters.registry import dialect_choices, dialect_keys, format_choices
-from content.models.posts import Post, PostState, Revision
+from content.models.posts import Language, Post, PostState, Revision
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_DIALECT = "Format “{format}” has no dialect “{dialect}”; choose one of: {choices}."
@@ -160,20 +160,72 @@ class ExportProfile(models.Model):
                     format=self.format, dialect=self.dialect, choices=", ".join(dialects)
                 )
             )
-        for field in ("header_template", "footer_template"):
-            template = getattr(self, field)
-            try:
-                validate_template(template)
-            except TemplateError as error:
-                errors.setdefault(field, []).append(str(error))
-                continue
-            if self.tor and "{url}" in template:
-                label = field.replace("_template", "")
-                errors.setdefault(field, []).append(ERROR_TOR_URL.format(field=label))
+        template_errors(self, tor=self.tor, into=errors)
         if self.tor and self.link_policy != LinkPolicy.ONION_INTERNAL:
             errors.setdefault("link_policy", []).append(ERROR_TOR_LINKS)
         if self.sign and self.signing_key_id is None:
             errors.setdefault("signing_key", []).append(ERROR_SIGN_WITHOUT_KEY)
+        if errors:
+            raise ValidationError(errors)
+
+    def frame_for(self, language_code: str) -> tuple[str, str]:
+        """(header, footer) for a post in `language_code`: the frame written for that language,
+        else the profile's own. One query."""
+        frame = self.frames.filter(language__code=language_code).first()
+        if frame is None:
+            return self.header_template, self.footer_template
+        return frame.header_template, frame.footer_template
+
+
+def template_errors(
+    obj: ExportProfile | ExportProfileFrame, *, tor: bool, into: dict[str, list[str]]
+) -> None:
+    """The header and footer of a profile or of one of its frames, checked the same way:
+    placeholders from the list only, and no clear-net {url} on a Tor profile."""
+    for field in ("header_template", "footer_template"):
+        template = getattr(obj, field)
+        try:
+            validate_template(template)
+        except TemplateError as error:
+            into.setdefault(field, []).append(str(error))
+            continue
+        if tor and "{url}" in template:
+            label = field.replace("_template", "")
+            into.setdefault(field, []).append(ERROR_TOR_URL.format(field=label))
+
+
+class ExportProfileFrame(models.Model):
+    """A profile's header and footer for posts in one language. An export of a post in that
+    language uses both (an empty one shows nothing); other languages use the profile's own."""
+
+    profile = models.ForeignKey(ExportProfile, on_delete=models.CASCADE, related_name="frames")
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("language"),
+        help_text=gettext_lazy("Posts in this language are exported with this header and footer."),
+    )
+    header_template = models.TextField(blank=True, verbose_name=gettext_lazy("header template"))
+    footer_template = models.TextField(blank=True, verbose_name=gettext_lazy("footer template"))
+
+    class Meta:
+        ordering = ["profile", "language__code"]
+        verbose_name = gettext_lazy("header and footer in a language")
+        verbose_name_plural = gettext_lazy("headers and footers per language")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "language"], name="one_export_frame_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} ({self.language.code})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        profile = self.profile if self.profile_id is not None else None
+        template_errors(self, tor=bool(profile and profile.tor), into=errors)
         if errors:
             raise ValidationError(errors)
 
