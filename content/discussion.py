@@ -223,7 +223,12 @@ def add_comment(
 @transaction.atomic
 def resolve(*, comment: Comment, actor: Actor) -> CommentResolution:
     """Mark the thread `comment` opens as resolved (once), and audit it."""
-    comment = Comment.objects.select_related("post", "revision").get(pk=comment.pk)
+    # Locked, as a reply locks it: a reply and a resolution at once come one after the other.
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post", "revision")
+        .get(pk=comment.pk)
+    )
     if comment.parent_id is not None:
         raise DiscussionError(_("A thread is resolved by its first comment, not by a reply."))
     if not may_resolve(comment, actor):
