@@ -209,7 +209,8 @@ def test_a_language_page_shows_only_its_own_active_alerts_at_the_top(
     dutch = client.get(language_url("nl"))
     assert alert_titles(dutch) == ["Oranje Tesla pillen"]
     html = _main(dutch)
-    assert html.index("Active drug alerts") < html.index('id="posts-heading"')
+    assert html.index('id="alerts-heading"') < html.index('id="posts-heading"')
+    assert "Active drug alerts" not in html  # the Dutch list speaks Dutch (tests/test_languages.py)
 
 
 # --- One language's list ---------------------------------------------------------------------
@@ -362,7 +363,7 @@ def test_the_substances_page_lists_the_substances_of_a_language_with_counts(
     )
     assert re.search(r'href="/en/substances/mdma/">MDMA</a> <small lang="en">\(3 posts\)', html)
     dutch = _main(client.get(reverse("public:substances", args=["nl"])))
-    assert "ketamine" not in dutch and "(1 post)" in dutch
+    assert "ketamine" not in dutch and "(1 bericht)" in dutch  # in the list's language
     assert 'href="/en/substances/"' in _main(client.get(language_url("en")))
 
 
