@@ -108,16 +108,25 @@ def scheduled(posts: QuerySet[Post] | None = None) -> QuerySet[Schedule]:
     return pending.order_by("run_at", "pk")
 
 
+def scheduled_for(user: User) -> QuerySet[Schedule]:
+    """What `user`'s home lists as scheduled: everything for an editor, else what is scheduled
+    on their own posts (the dashboard's `?show=scheduled` pages through it)."""
+    if roles.EDITORS in roles_of(user):
+        return scheduled()
+    return scheduled(Post.objects.filter(created_by=user))
+
+
 def _scheduled_section(
     pending: QuerySet[Schedule], heading: str, count: int | None = None
 ) -> list[Section]:
     """Shown only when something is scheduled (one count query otherwise, unless `count` was
-    counted with others). No list page of its own: each row links to its post, where it is
-    cancelled."""
+    counted with others). Each row links to its post, where it is cancelled; the section to
+    the list of all of them, in pages."""
     count = pending.count() if count is None else count
     if not count:
         return []
-    return [_section("scheduled", heading, pending, count, "", "Nothing is scheduled.")]
+    more = f"{reverse('content:dashboard')}?show=scheduled"
+    return [_section("scheduled", heading, pending, count, more, "Nothing is scheduled.")]
 
 
 def author_sections(user: User) -> list[Section]:

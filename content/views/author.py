@@ -56,13 +56,18 @@ def _editable_post(request: HttpRequest, pk: int) -> Post:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The studio's home by role (content.home), or one of its lists: `?show=mine` (the
-    person's posts), `?show=all`, `?show=decisions` (a reviewer's), each in pages and, for
+    person's posts), `?show=all`, `?show=decisions` (a reviewer's), `?show=scheduled` (what
+    is scheduled, as the home lists it), each in pages and, for
     posts, of one group (`&state=draft`, ... see content.home.GROUPS)."""
     user = signed_in(request.user)
     show = request.GET.get("show", "")
     if show == "decisions" and user.has_perm("content.review_post"):
         pages = paginate(request, home.decisions_of(user), per_page=settings.STUDIO_PAGE_SIZE)
         return render(request, "content/review/decisions.html", {"pages": pages})
+    if show == "scheduled":
+        pending = home.scheduled_for(user)
+        pages = paginate(request, pending, per_page=settings.STUDIO_PAGE_SIZE)
+        return render(request, "content/author/scheduled.html", {"pages": pages})
     if show not in ("mine", "all"):
         sections = home.home_sections(user)
         if sections:  # someone with no role sees the list of their posts
