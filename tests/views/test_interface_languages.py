@@ -158,11 +158,12 @@ def test_the_export_page_speaks_the_chosen_language(scene: dict[str, Any], code:
 
 
 def test_the_mail_about_a_post_waiting_for_review_speaks_the_reviewers_language(
-    scene: dict[str, Any], code: str
+    scene: dict[str, Any], code: str, django_capture_on_commit_callbacks: Any
 ) -> None:
     signed_in(scene["reviewer"], code)  # chooses the language; the author speaks English
     mail.outbox.clear()
-    with translation.override("en"):  # whatever the acting person's language
+    # Whatever the acting person's language; the mail is sent after the commit.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         workflow.submit_for_review(post=scene["post"], actor=scene["author"])
     (message,) = mail.outbox
     assert message.to == [scene["reviewer"].email]
