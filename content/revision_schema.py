@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
@@ -33,6 +33,8 @@ from django.utils.translation import gettext, gettext_lazy
 from content.models import Tag
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from content.models import Revision
 
 ERROR_FACT_UNKNOWN = gettext_lazy(
@@ -300,7 +302,7 @@ class ContentField:
     """One field of RevisionContent, as declared with content_field()."""
 
     name: str
-    label: str  # as a diff names it
+    label: str  # as a diff names it (lazy: in the language of the page that shows it)
     kind: TextKind
     exported: bool  # an export shows it (ExportDocument has a field of the same name)
     hashed_when_empty: bool  # False for fields added later, so existing hashes hold
@@ -313,7 +315,7 @@ _SPEC = "content_field"
 
 
 def content_field(
-    label: str,
+    label: StrOrPromise,
     kind: TextKind | None = None,
     *,
     exported: bool = False,
@@ -321,7 +323,8 @@ def content_field(
     **options: Any,
 ) -> Any:
     """A dataclass field of RevisionContent with its schema (options: default, default_factory)."""
-    spec = ContentField("", label, kind or TextKind(), exported, hashed_when_empty)
+    # A lazy label stays lazy: it is read where a page shows it, in that page's language.
+    spec = ContentField("", cast("str", label), kind or TextKind(), exported, hashed_when_empty)
     return field(metadata={_SPEC: spec}, **options)
 
 
@@ -348,7 +351,7 @@ class RevisionContent:
     )
     # A translation: the source revision it translates (content.translations), shown in the
     # diff; hashed only when set, so posts that are no translation keep their hash.
-    translates: SourceRef | None = content_field(
+    translates: SourceRef | None = content_field(  # noqa: RUF009 - a field spec, as above
         gettext_lazy("Translates"), TranslatesKind(), hashed_when_empty=False, default=None
     )
     # The author's word that this revision's change matters for safety: translations behind it

@@ -36,7 +36,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override as language_override
 
-from content.actors import Actor, signed_in
+from content.actors import Actor, Person, signed_in
+from content.diffs import compare
 from content.exporters import ExportDocument
 from content.models import (
     AuditEvent,
@@ -47,6 +48,7 @@ from content.models import (
     TranslationOverride,
     record_event,
 )
+from content.models.posts import revision_text
 from content.revision_schema import RevisionContent, SourceRef
 from content.revisions import create_post, unique_slug
 
@@ -93,10 +95,7 @@ def language_versions(post: Post) -> list[Post]:
     return list(
         Post.objects.filter(translation_group=post.translation_group)
         .select_related("language", "latest_revision", "published_revision")
-        .defer(
-            *(f"{rel}__{name}" for rel in ("latest_revision", "published_revision")
-              for name in Revision.TEXT_FIELDS)  # fmt: skip
-        )
+        .defer(*revision_text("latest_revision", "published_revision"))
         .order_by("language__code", "pk")
     )
 
@@ -114,7 +113,7 @@ def missing_languages(post: Post, versions: list[Post]) -> list[Language]:
 
 
 @transaction.atomic
-def translate_post(*, source: Post, language: Language, actor: Actor) -> Post:
+def translate_post(*, source: Post, language: Language, actor: Person) -> Post:
     """Start the translation of `source` into `language` (see the module docstring).
 
     Raises TranslationNotPermitted when `actor` may not create posts or cannot see `source`,
@@ -234,7 +233,7 @@ def override_of(post: Post, found: Drift) -> TranslationOverride | None:
     """An editor's decision letting `post`'s published revision out despite `found`."""
     return (
         TranslationOverride.objects.filter(
-            revision_id=post.published_revision_id,
+            revision=post.expect_published_revision(),
             source_revision__post=found.source,
             source_revision__number__gte=found.newest.number,
         )
@@ -343,3 +342,39 @@ def override(*, post: Post, actor: Actor, reason: str) -> TranslationOverride:
         reason=reason,
     )
     return decision
+
+
+# --- What the studio shows -------------------------------------------------------------------
+
+
+def studio_panel(post: Post, user: Actor) -> dict[str, object]:
+    """The post page's translations: every language version with its state and whether it is
+    behind its source, what this post may be translated into, and, for a translation behind
+    its source, the source's diff since the revision it follows and the editor's override."""
+    versions = language_versions(post)
+    flagged = drift(post)
+    behind = untranslated_update(post)
+    decision = override_of(post, behind) if behind is not None else None
+    may_translate = user.has_perm("content.add_post")
+    return {
+        "language_versions": [(version, drift(version)) for version in versions]
+        if len(versions) > 1
+        else [],
+        "translate_into": missing_languages(post, versions) if may_translate else [],
+        "source_drift": flagged,
+        "source_diffs": compare(
+            RevisionContent.of(flagged.translated), RevisionContent.of(flagged.newest)
+        )
+        if flagged is not None
+        else [],
+        "untranslated": behind,
+        "translation_override": decision,
+        "may_override": behind is not None
+        and decision is None
+        and user.has_perm("content.override_translation"),
+    }
+
+
+def source_revision_of(revision: Revision) -> Revision | None:
+    """The source revision `revision` translates, for the review page's side-by-side view."""
+    return _source_revision(revision)

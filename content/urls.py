@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.views import author, discussion, exports, markdown_editor, review, team
+from content.views import author, discussion, exports, markdown_editor, review, team, translations
 
 app_name = "content"
 
@@ -40,6 +40,13 @@ urlpatterns = [
         "posts/<int:pk>/comments/<int:comment_pk>/resolve/",
         discussion.comment_resolve,
         name="comment_resolve",
+    ),
+    # Translations of posts (content/views/translations.py).
+    path("posts/<int:pk>/translate/", translations.post_translate, name="post_translate"),
+    path(
+        "posts/<int:pk>/translation/override/",
+        translations.translation_override,
+        name="translation_override",
     ),
     path("audit/", review.audit_log, name="audit_log"),
     path("notifications/", review.notification_list, name="notifications"),

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from content import exports, translations
-from content.models import AuditEvent, Post, PostKind, Revision, TranslationOverride
+from content.models import (
+    AuditEvent,
+    ExportProfile,
+    Post,
+    PostKind,
+    Revision,
+    TranslationOverride,
+)
 from content.revision_schema import RevisionContent, SourceRef
 from content.revisions import compare, create_post, save_revision
 from content.states import publish_latest
@@ -34,8 +41,7 @@ def publish(post: Post, author: Any, reviewer: Any) -> Post:
     return publish_latest(Post.objects.get(pk=post.pk), author=author, reviewers=[reviewer])
 
 
-@pytest.fixture
-def source(author: Any, reviewer: Any, english: Any) -> Post:
+def source_article(author: Any, reviewer: Any, english: Any) -> Post:
     """An English article whose revision 3 is published."""
     post = create_post(author=author, language=english, kind=PostKind.ARTICLE, content=content_of())
     save(post, author, summary="Second.")
@@ -43,12 +49,21 @@ def source(author: Any, reviewer: Any, english: Any) -> Post:
     return publish(post, author, reviewer)
 
 
-@pytest.fixture
-def dutch(source: Post, author: Any, reviewer: Any, languages: Any) -> Post:
+def translated(source: Post, author: Any, reviewer: Any, languages: Any) -> Post:
     """The Dutch translation of revision 3, translated and published."""
     post = translations.translate_post(source=source, language=languages["nl"], actor=author)
     save(post, author, **DUTCH)
     return publish(post, author, reviewer)
+
+
+@pytest.fixture
+def source(author: Any, reviewer: Any, english: Any) -> Post:
+    return source_article(author, reviewer, english)
+
+
+@pytest.fixture
+def dutch(source: Post, author: Any, reviewer: Any, languages: Any) -> Post:
+    return translated(source, author, reviewer, languages)
 
 
 def test_translating_links_a_new_post_to_the_sources_published_revision(
@@ -90,7 +105,9 @@ def test_only_people_who_may_create_posts_translate(
 def test_a_translation_never_published_translates_the_sources_latest_revision(
     author: Any, english: Any, languages: Any
 ) -> None:
-    draft = create_post(author=author, language=english, kind=PostKind.ARTICLE, content=content_of())
+    draft = create_post(
+        author=author, language=english, kind=PostKind.ARTICLE, content=content_of()
+    )
     post = translations.translate_post(source=draft, language=languages["nl"], actor=author)
     assert post.expect_latest_revision().translates_id == draft.latest_revision_id
 
@@ -130,15 +147,14 @@ def test_a_safety_change_of_the_source_flags_blocks_and_warns_until_translated(
     assert reason.startswith("An update of the source is not yet translated")
     assert "revision 4" in reason and "revision 3" in reason
     with pytest.raises(exports.NotExportable, match="not yet translated"):
-        exports.export_post(
-            post=dutch, profile=_profile(), actor=author, final=True
-        )
+        exports.export_post(post=dutch, profile=_profile(), actor=author, final=True)
     page = client.get(dutch.get_public_url()).content.decode()
     assert "An update of the source is not yet translated." in page
 
     # The translator follows revision 4, a reviewer approves, it is published: all clear.
-    save(dutch, author, body="Nu pillen van **280 mg**.", translates=SourceRef.of(
-        Revision.objects.get(post=source, number=4)), public_change_note="Nieuwe dosis.")  # fmt: skip
+    fourth = SourceRef.of(Revision.objects.get(post=source, number=4))
+    save(dutch, author, body="Nu pillen van **280 mg**.", translates=fourth,
+         public_change_note="Nieuwe dosis.")  # fmt: skip
     dutch = publish(dutch, author, reviewer)
     assert translations.drift(dutch) is None
     assert exports.final_blocker(dutch) == ""
@@ -227,6 +243,4 @@ def test_only_editors_override(behind: Post, author: Any, reviewer: Any) -> None
 
 
 def _profile() -> Any:
-    from content.models import ExportProfile
-
     return ExportProfile.objects.filter(sign=False, active=True).first()

@@ -218,8 +218,10 @@ class PostEditForm(RevisionForm):
     def source_post(self) -> Post:
         """The post the latest revision translates (call only for a translation)."""
         latest = self.post.expect_latest_revision()
+        source = latest.translates
+        assert source is not None  # the form asks only a translation
         return Post.objects.select_related("published_revision", "latest_revision").get(
-            revisions__pk=latest.translates_id
+            pk=source.post_id
         )
 
 

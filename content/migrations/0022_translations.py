@@ -5,6 +5,8 @@
 # actions at once (each in its own migration), choices are no part of the table, and so the
 # migration state always names every action the model has, whichever was written last.
 
+from __future__ import annotations
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -25,39 +27,88 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='reviewpolicy',
-            name='source_changes_are_safety_relevant',
-            field=models.BooleanField(default=False, help_text='Every newly published text of this kind matters for safety: translations behind it warn their readers and are not exported as final until they are updated.'),
+            model_name="reviewpolicy",
+            name="source_changes_are_safety_relevant",
+            field=models.BooleanField(
+                default=False,
+                help_text=(
+                    "Every newly published text of this kind matters for safety: translations "
+                    "behind it warn their readers and are not exported as final until they are "
+                    "updated."
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='safety_relevant',
+            model_name="revision",
+            name="safety_relevant",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='translates',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='translated_by', to='content.revision'),
+            model_name="revision",
+            name="translates",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="translated_by",
+                to="content.revision",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
+            model_name="auditevent",
+            name="action",
             field=models.CharField(choices=AuditEvent.Action.choices, max_length=40),
         ),
         migrations.CreateModel(
-            name='TranslationOverride',
+            name="TranslationOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=1000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='translation_overrides', to=settings.AUTH_USER_MODEL)),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translation_overrides', to='content.revision')),
-                ('source_revision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='content.revision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(max_length=1000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="translation_overrides",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translation_overrides",
+                        to="content.revision",
+                    ),
+                ),
+                (
+                    "source_revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="content.revision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['revision', '-created_at'],
-                'permissions': [('override_translation', 'Can let a translation behind a safety change of its source be exported')],
-                'constraints': [models.UniqueConstraint(fields=('revision', 'source_revision'), name='one_translation_override_per_source')],
+                "ordering": ["revision", "-created_at"],
+                "permissions": [
+                    (
+                        "override_translation",
+                        "Can let a translation behind a safety change of its source be exported",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("revision", "source_revision"),
+                        name="one_translation_override_per_source",
+                    )
+                ],
             },
         ),
         migrations.RunPython(drug_alerts_are_safety_relevant, migrations.RunPython.noop),

@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from content import actions, addresses, discussion, home, merge, opsec, workflow
+from content import (
+    actions,
+    addresses,
+    discussion,
+    home,
+    merge,
+    opsec,
+    translations,
+    workflow,
+)
 from content.actors import Person, signed_in
 from content.forms import (
     NewPostForm,
@@ -282,6 +291,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "discussion": discussion.discussion_for(
                 post, post.expect_latest_revision(), request.user
             ),
+            **translations.studio_panel(post, request.user),
         },
     )
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from content import actions, approval_rules, discussion, opsec, workflow
+from content import actions, approval_rules, discussion, opsec, translations, workflow
 from content.actors import Person, signed_in
 from content.forms.utf8 import ValidUtf8Form
 from content.models import (
@@ -203,6 +203,8 @@ def _review_context(
         "approve_action": approve.name,
         "decisions": decisions,
         "opsec": opsec.run_checks(revision=revision, post=post),
+        # A translation is read beside the source revision it translates.
+        "translation_source": translations.source_revision_of(revision),
         "discussion": discussion.discussion_for(post, revision, request.user),
     }
 
