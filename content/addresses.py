@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from content import workflow
 from content.actors import Actor, signed_in
@@ -28,12 +30,15 @@ from content.models import (
 from content.revisions import SlugTaken
 
 MAX_SLUG_LENGTH = 120  # Post.slug's length: generated slugs can be longer than 100 ("...-2")
-ERROR_SLUG_FORMAT = (
-    "An address may use only lower-case letters, digits, hyphens and underscores (at most "
-    f"{MAX_SLUG_LENGTH} characters), e.g. ketamine-and-your-bladder."
+ERROR_SLUG_FORMAT = format_lazy(
+    gettext_lazy(
+        "An address may use only lower-case letters, digits, hyphens and underscores (at most "
+        "{max} characters), e.g. ketamine-and-your-bladder."
+    ),
+    max=MAX_SLUG_LENGTH,
 )
-ERROR_NO_PERMISSION = "You may not change the address of this post."
-ERROR_PUBLISHED = (
+ERROR_NO_PERMISSION = gettext_lazy("You may not change the address of this post.")
+ERROR_PUBLISHED = gettext_lazy(
     "This post has been published, so its address is known to readers and forums: only an "
     "editor can change it now, choosing whether the old address redirects or is gone."
 )

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
 logger = logging.getLogger(__name__)
@@ -53,23 +54,29 @@ UPRIGHT: dict[int, Image.Transpose] = {
     8: Image.Transpose.ROTATE_90,
 }
 
-ERROR_NOT_AN_IMAGE = "This file is not an image we can read. Upload a JPEG, PNG or WebP picture."
-ERROR_WRONG_TYPE = "{kind} images are not accepted. Upload a JPEG, PNG or WebP picture."
-ERROR_TOO_LARGE = "The file is {size:.1f} MB; the limit is {limit:.1f} MB."
-ERROR_TOO_MANY_PIXELS = "The image is {pixels:,} pixels; the limit is {limit:,} pixels."
-ERROR_FAR_TOO_MANY_PIXELS = (
+ERROR_NOT_AN_IMAGE = gettext_lazy(
+    "This file is not an image we can read. Upload a JPEG, PNG or WebP picture."
+)
+ERROR_WRONG_TYPE = gettext_lazy(
+    "{kind} images are not accepted. Upload a JPEG, PNG or WebP picture."
+)
+ERROR_TOO_LARGE = gettext_lazy("The file is {size:.1f} MB; the limit is {limit:.1f} MB.")
+ERROR_TOO_MANY_PIXELS = gettext_lazy(
+    "The image is {pixels:,} pixels; the limit is {limit:,} pixels."
+)
+ERROR_FAR_TOO_MANY_PIXELS = gettext_lazy(
     "The image says it is far larger than the limit of {limit:,} pixels: it is damaged, or made "
     "to exhaust the server's memory."
 )
-ERROR_DAMAGED = (
+ERROR_DAMAGED = gettext_lazy(
     "This file is not a complete {kind} image: it could not be decoded. Save it again with an "
     "image editor and upload that copy."
 )
-ERROR_DAMAGED_METADATA = (
+ERROR_DAMAGED_METADATA = gettext_lazy(
     "This {kind} image's EXIF metadata is damaged, so we cannot tell which way up it goes. Save "
     "it again with an image editor, or upload a screenshot of it."
 )
-ERROR_EMPTY = "The file is empty."
+ERROR_EMPTY = gettext_lazy("The file is empty.")
 
 # What Pillow raises on damaged input. Fuzzing (tests/test_images_fuzz.py) found IndexError from
 # verify() of a PNG without image data, SyntaxError from EXIF that is not TIFF, OSError for

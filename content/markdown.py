@@ -23,6 +23,7 @@ from functools import cache
 import bleach
 from django.conf import settings
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -76,8 +77,10 @@ class MarkdownTooLarge(MarkdownRefused):
         self.length = length
         self.limit = limit
         super().__init__(
-            f"The text is {length:,} characters long; the limit is {limit:,} characters. "
-            "Split it into several posts or shorten it."
+            _(
+                "The text is {length:,} characters long; the limit is {limit:,} characters. "
+                "Split it into several posts or shorten it."
+            ).format(length=length, limit=limit)
         )
 
 
@@ -85,8 +88,10 @@ class MarkdownTooDeep(MarkdownRefused):
     def __init__(self, depth: int) -> None:
         self.depth = depth
         super().__init__(
-            f"The text is nested {depth} levels deep; at most {MAX_DEPTH} are allowed. "
-            "Look for long runs of *, _ or > characters, or lists indented many times."
+            _(
+                "The text is nested {depth} levels deep; at most {limit} are allowed. "
+                "Look for long runs of *, _ or > characters, or lists indented many times."
+            ).format(depth=depth, limit=MAX_DEPTH)
         )
 
 
@@ -160,23 +165,35 @@ def check_shape(text: str) -> None:
             for number, line in enumerate(text.split("\n"), start=1)
         )
         raise MarkdownTooComplex(
-            f"The text has {markup:,} markup characters ({' '.join(MARKUP_CHARS)}); at most "
-            f"{MAX_MARKUP_CHARS:,} are allowed. Line {number:,} has the most ({count:,}): "
-            "remove repeated characters, or split the post."
+            _(
+                "The text has {markup:,} markup characters ({chars}); at most {limit:,} are "
+                "allowed. Line {number:,} has the most ({count:,}): remove repeated characters, "
+                "or split the post."
+            ).format(
+                markup=markup,
+                chars=" ".join(MARKUP_CHARS),
+                limit=MAX_MARKUP_CHARS,
+                number=number,
+                count=count,
+            )
         )
     lines = len(_NON_BLANK_LINE.findall(text))
     if lines > MAX_LINES:
         raise MarkdownTooComplex(
-            f"The text has {lines:,} lines; at most {MAX_LINES:,} are allowed. "
-            "Join short lines or split the post."
+            _(
+                "The text has {lines:,} lines; at most {limit:,} are allowed. "
+                "Join short lines or split the post."
+            ).format(lines=lines, limit=MAX_LINES)
         )
     pipes = text.count("|")
     if pipes > MAX_TABLE_COLUMNS:
         _check_table_columns(text)
     if pipes > MAX_TABLE_CELLS:
         raise MarkdownTooComplex(
-            f"The text has {pipes:,} '|' (table cell borders); at most {MAX_TABLE_CELLS:,} are "
-            "allowed. Make the tables smaller or split the post."
+            _(
+                "The text has {pipes:,} '|' (table cell borders); at most {limit:,} are "
+                "allowed. Make the tables smaller or split the post."
+            ).format(pipes=pipes, limit=MAX_TABLE_CELLS)
         )
 
 
@@ -205,14 +222,18 @@ def _refuse_link_nesting(text: str, position: int) -> None:
     if longest.count("[") > MAX_LINK_NESTING:
         mark = "![" if longest.count("![") * 2 > longest.count("[") else "["
         raise MarkdownTooComplex(
-            f"Line {number:,} has {longest.count('['):,} '{mark}' in a row; links and images "
-            f"cannot nest more than {MAX_LINK_NESTING} deep. Shorten the run, or write \\[ "
-            "for a bracket that is not a link."
+            _(
+                "Line {number:,} has {count:,} '{mark}' in a row; links and images cannot nest "
+                "more than {limit} deep. Shorten the run, or write \\[ for a bracket that is "
+                "not a link."
+            ).format(number=number, count=longest.count("["), mark=mark, limit=MAX_LINK_NESTING)
         )
     raise MarkdownTooComplex(
-        f"Line {number:,} opens more than {MAX_LINK_NESTING} '[' that are not closed with ']' "
-        f"in the same paragraph; links and images cannot nest more than {MAX_LINK_NESTING} "
-        "deep. Close them, or write \\[ for a bracket that is not a link."
+        _(
+            "Line {number:,} opens more than {limit} '[' that are not closed with ']' in the "
+            "same paragraph; links and images cannot nest more than {limit} deep. Close them, "
+            "or write \\[ for a bracket that is not a link."
+        ).format(number=number, limit=MAX_LINK_NESTING)
     )
 
 
@@ -221,8 +242,10 @@ def _check_table_columns(text: str) -> None:
         columns = line.strip().strip("|").count("|") + 1
         if columns > MAX_TABLE_COLUMNS:
             raise MarkdownTooComplex(
-                f"Line {number:,} has {columns:,} table columns ('|'); at most "
-                f"{MAX_TABLE_COLUMNS} are allowed. Split the table."
+                _(
+                    "Line {number:,} has {columns:,} table columns ('|'); at most {limit} are "
+                    "allowed. Split the table."
+                ).format(number=number, columns=columns, limit=MAX_TABLE_COLUMNS)
             )
 
 
@@ -237,14 +260,18 @@ def _check_link_addresses(tokens: Sequence[Token]) -> None:
                 total += len(str(token.attrGet("title") or ""))
     if links > MAX_LINKS:
         raise MarkdownTooComplex(
-            f"The text has {links:,} links and images; at most {MAX_LINKS:,} are allowed. "
-            "Split the post."
+            _(
+                "The text has {links:,} links and images; at most {limit:,} are allowed. "
+                "Split the post."
+            ).format(links=links, limit=MAX_LINKS)
         )
     if total > MAX_LINK_ADDRESS_CHARS:
         raise MarkdownTooComplex(
-            f"The links and images in the text add up to {total:,} characters of addresses; at "
-            f"most {MAX_LINK_ADDRESS_CHARS:,} are allowed. A link definition with a long address "
-            "is probably used many times: shorten the address or use it less often."
+            _(
+                "The links and images in the text add up to {total:,} characters of addresses; "
+                "at most {limit:,} are allowed. A link definition with a long address is "
+                "probably used many times: shorten the address or use it less often."
+            ).format(total=total, limit=MAX_LINK_ADDRESS_CHARS)
         )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from merge3 import Merge3
 
 from content.revision_schema import CONTENT_FIELDS, ContentField, RevisionContent
@@ -29,7 +30,7 @@ _LEFTOVER_MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 # Fields merged line by line, with markers where both sides changed the same lines.
 LINE_MERGED = frozenset({"summary", "body"})
 
-ERROR_CONFLICT_MARKERS = (
+ERROR_CONFLICT_MARKERS = gettext_lazy(
     "The text still has conflict markers (lines starting with <<<<<<< or >>>>>>>). Keep the "
     "text that should stay, delete the marker lines and the version you do not want, then save."
 )

@@ -19,29 +19,35 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from content.actors import Actor, signed_in
 from content.models import AuditEvent, OpsecOverride, Post, Revision, Tag, record_event
 from content.opsec_rules import CHECKS, Context, Piece, normal
 
-ERROR_EXPORT_BLOCKED = (
+ERROR_EXPORT_BLOCKED = gettext_lazy(
     "Nothing was exported: the opsec check found what must not go out in revision {number}: "
     "{findings} Change the text and save a new revision (it is checked again), or ask an "
     "editor to override the finding, with a reason, on the page of revision {number}."
 )
-ERROR_OVERRIDE_PERMISSION = "Only editors may override an opsec finding."
-ERROR_OVERRIDE_REASON = "Say why this finding may go out; the reason is kept in the audit log."
-ERROR_OVERRIDE_TOO_LONG = "Keep the reason under {limit} characters."
-ERROR_NO_SUCH_FINDING = (
+ERROR_OVERRIDE_PERMISSION = gettext_lazy("Only editors may override an opsec finding.")
+ERROR_OVERRIDE_REASON = gettext_lazy(
+    "Say why this finding may go out; the reason is kept in the audit log."
+)
+ERROR_OVERRIDE_TOO_LONG = gettext_lazy("Keep the reason under {limit} characters.")
+ERROR_NO_SUCH_FINDING = gettext_lazy(
     "This revision has no such blocking finding (the page may be out of date); reload it."
 )
-ERROR_ALREADY_OVERRIDDEN = "This finding of this revision is already overridden."
-ERROR_OVERRIDE_FORM = (
+ERROR_ALREADY_OVERRIDDEN = gettext_lazy("This finding of this revision is already overridden.")
+ERROR_OVERRIDE_FORM = gettext_lazy(
     "The override was incomplete or its reason longer than 1000 characters; nothing was recorded."
 )
-MESSAGE_FOUND = (
-    "The opsec check found {count} thing{s} to look at in this revision, {blocking} of which "
-    "block a final export; see the list under “Opsec check”."
+MESSAGE_FOUND = ngettext_lazy(
+    "The opsec check found %(count)s thing to look at in this revision, %(blocking)s of which "
+    "block a final export; see the list under “Opsec check”.",
+    "The opsec check found %(count)s things to look at in this revision, %(blocking)s of which "
+    "block a final export; see the list under “Opsec check”.",
+    "count",
 )
 MAX_REASON = 1000
 SHOWN_LIMIT = 80
@@ -86,11 +92,7 @@ class Report:
         """One line for a message after saving ("" when nothing was found)."""
         if not self.findings:
             return ""
-        return MESSAGE_FOUND.format(
-            count=len(self.findings),
-            s="" if len(self.findings) == 1 else "s",
-            blocking=len(self.blocking),
-        )
+        return MESSAGE_FOUND % {"count": len(self.findings), "blocking": len(self.blocking)}
 
 
 def pieces(revision: Revision, slug: str, tags: list[str]) -> Iterator[Piece]:
@@ -133,11 +135,11 @@ def run_checks(*, revision: Revision, post: Post | None = None) -> Report:
                 Finding(
                     key=key,
                     rule=check.code,
-                    label=check.label,
+                    label=str(check.label),
                     where=piece.where,
                     shown=shown_safely(matched),
                     reason=hit.reason,
-                    advice=check.advice,
+                    advice=str(check.advice),
                     blocks=check.blocks if hit.blocks is None else hit.blocks,
                     override=ctx.overrides.get(key),
                 )

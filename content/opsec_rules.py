@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from content import roles
 from content.models import AllowedNumber, OpsecOverride, OpsecPhrase, Revision
@@ -149,14 +152,14 @@ def _team_terms() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     rows = team_members().values_list("username", "first_name", "last_name", "email")
     for username, first, last, email in rows:  # one query for the whole team
         if first.strip() and last.strip():
-            terms[normal(f"{first} {last}")] = "a team member's full name"
-            terms[normal(f"{last} {first}")] = "a team member's full name"
+            terms[normal(f"{first} {last}")] = _("a team member's full name")
+            terms[normal(f"{last} {first}")] = _("a team member's full name")
         if email.strip():
-            terms[email.strip().casefold()] = "a team member's e-mail address"
+            terms[email.strip().casefold()] = _("a team member's e-mail address")
         for handle in (username, email.partition("@")[0]):
             handle = normal(handle)
             if len(handle) >= MIN_USERNAME and handle not in GENERIC_USERNAMES:
-                terms.setdefault(handle, "a team member's user name")
+                terms.setdefault(handle, _("a team member's user name"))
     return _alternation(terms), terms
 
 
@@ -183,14 +186,16 @@ def find_team_identity(piece: Piece, ctx: Context) -> Iterator[Hit]:
     for match in ctx.team.finditer(piece.text):
         term = normal(match.group())
         reason = ctx.team_terms.get(term) or ctx.team_terms.get(match.group().casefold(), "")
-        yield Hit(match.start(), match.end(), reason or "a team member's identity")
+        yield Hit(match.start(), match.end(), reason or _("a team member's identity"))
 
 
 def find_studio_address(piece: Piece, ctx: Context) -> Iterator[Hit]:
     for host in ctx.studio_hosts:
         pattern = r"(?<![\w.-])" + re.escape(host) + r"(?![\w-]|\.\w)"
         for match in re.finditer(pattern, piece.text, re.IGNORECASE):
-            yield Hit(match.start(), match.end(), "the studio's own address (not the public site)")
+            yield Hit(
+                match.start(), match.end(), _("the studio's own address (not the public site)")
+            )
 
 
 _HOSTNAME = re.compile(r"(?<![\w.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*", re.I)
@@ -217,23 +222,25 @@ def find_internal_host(piece: Piece, ctx: Context) -> Iterator[Hit]:
     for match in _HOSTNAME.finditer(piece.text):
         if _internal_host(match.group()):
             seen.add(match.start())
-            yield Hit(match.start(), match.end(), "an internal host name")
+            yield Hit(match.start(), match.end(), _("an internal host name"))
     for pattern in (_IPV4, _IPV6):
         for match in pattern.finditer(piece.text):
             if _internal_ip(match.group()):
                 seen.add(match.start())
-                yield Hit(match.start(), match.end(), "a private, loopback or link-local address")
+                yield Hit(
+                    match.start(), match.end(), _("a private, loopback or link-local address")
+                )
     for match in _URL_HOST.finditer(piece.text):
         host = match.group(1)
         if match.start(1) not in seen and "." not in host and ":" not in host:
-            yield Hit(match.start(1), match.end(1), "a host with no domain: an internal name")
+            yield Hit(match.start(1), match.end(1), _("a host with no domain: an internal name"))
 
 
 def find_phrase(piece: Piece, ctx: Context) -> Iterator[Hit]:
     if ctx.phrases is None:
         return
     for match in ctx.phrases.finditer(piece.text):
-        yield Hit(match.start(), match.end(), "a phrase the editors marked as internal")
+        yield Hit(match.start(), match.end(), _("a phrase the editors marked as internal"))
 
 
 _PHONE = re.compile(
@@ -264,7 +271,9 @@ def find_phone_number(piece: Piece, ctx: Context) -> Iterator[Hit]:
         if not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS or _NOT_PHONE.fullmatch(text):
             continue
         if not _allowed(digits, ctx.allowed_numbers):
-            yield Hit(match.start(), match.start() + len(text), "a phone number not on the list")
+            yield Hit(
+                match.start(), match.start() + len(text), _("a phone number not on the list")
+            )
 
 
 def find_dose_unit(piece: Piece, ctx: Context) -> Iterator[Hit]:
@@ -283,7 +292,8 @@ def find_dose_unit(piece: Piece, ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 match.start(),
                 match.end(),
-                f"{names} is dosed in {expected}, not {unit}",
+                _("%(names)s is dosed in %(expected)s, not %(unit)s")
+                % {"names": names, "expected": expected, "unit": unit},
                 blocks=bigger,  # read as an overdose: blocks; as an underdose: warns
             )
 
@@ -295,25 +305,50 @@ def _mentions(text: str, name: str) -> bool:
 @dataclass(frozen=True)
 class Check:
     code: str
-    label: str
-    advice: str
+    label: StrOrPromise  # translated when a finding is made
+    advice: StrOrPromise
     find: Callable[[Piece, Context], Iterator[Hit]]
     blocks: bool = True
 
 
 # The registry: every run applies these, in this order.
 CHECKS: tuple[Check, ...] = (
-    Check("team", "Team member", "Remove the name, user name or address.", find_team_identity),
-    Check("studio", "Studio address", "Link the public site instead.", find_studio_address),
-    Check("host", "Internal address", "Remove it, or use a public address.", find_internal_host),
-    Check("phrase", "Internal phrase", "Remove the internal remark.", find_phrase),
+    Check(
+        "team",
+        gettext_lazy("Team member"),
+        gettext_lazy("Remove the name, user name or address."),
+        find_team_identity,
+    ),
+    Check(
+        "studio",
+        gettext_lazy("Studio address"),
+        gettext_lazy("Link the public site instead."),
+        find_studio_address,
+    ),
+    Check(
+        "host",
+        gettext_lazy("Internal address"),
+        gettext_lazy("Remove it, or use a public address."),
+        find_internal_host,
+    ),
+    Check(
+        "phrase",
+        gettext_lazy("Internal phrase"),
+        gettext_lazy("Remove the internal remark."),
+        find_phrase,
+    ),
     Check(
         "phone",
-        "Phone number",
-        "Remove it, or ask an editor to add a public helpline to the allowed numbers.",
+        gettext_lazy("Phone number"),
+        gettext_lazy(
+            "Remove it, or ask an editor to add a public helpline to the allowed numbers."
+        ),
         find_phone_number,
     ),
-    Check("dose", "Dose unit", "Check the unit with the reviewer.", find_dose_unit),
+    Check(
+        "dose",
+        gettext_lazy("Dose unit"),
+        gettext_lazy("Check the unit with the reviewer."),
+        find_dose_unit,
+    ),
 )
-
-

@@ -14,15 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content.actors import ERROR_SYSTEM_REPOST, Actor, is_system, signed_in
 from content.exporters import ExportError
 from content.exports import ERROR_NOT_OUTDATED, ERROR_NOT_WITHDRAWN, NotExportable, final_blocker
 from content.models import AuditEvent, ExportProfile, Post, Repost, record_event
 
-ERROR_POSTED_IN_FUTURE = "The date posted cannot be in the future."
-ERROR_WHERE = "Say where it was posted: the thread's URL or the forum's name."
-ERROR_REPOST_PERMISSION = (
+ERROR_POSTED_IN_FUTURE = gettext_lazy("The date posted cannot be in the future.")
+ERROR_WHERE = gettext_lazy("Say where it was posted: the thread's URL or the forum's name.")
+ERROR_REPOST_PERMISSION = gettext_lazy(
     "You may not record reposts; the author or editor who posted the text records it."
 )
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from content import markdown, workflow
 from content.actors import Person, signed_in
@@ -47,14 +49,16 @@ from content.revision_schema import validate_facts as validate_facts
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-ERROR_EDIT_CONFLICT = (
+ERROR_EDIT_CONFLICT = gettext_lazy(
     "Someone else saved this post while you were editing it. Your text has not been saved and "
     "is still in the form below. Check what changed meanwhile, merge it into your text if needed, "
     "then save again."
 )
-ERROR_NO_PERMISSION = "You may not edit this post."
-ERROR_SLUG_TAKEN = "This address is already used by another post in this language; choose another."
-ERROR_PUBLIC_NOTE_REQUIRED = (
+ERROR_NO_PERMISSION = gettext_lazy("You may not edit this post.")
+ERROR_SLUG_TAKEN = gettext_lazy(
+    "This address is already used by another post in this language; choose another."
+)
+ERROR_PUBLIC_NOTE_REQUIRED = gettext_lazy(
     "This text changes {what} compared with published version {number}. Readers of the old "
     "text on forums get this version as a replacement, so say what changed this time in “What "
     "changed, for readers” (at most 500 characters), e.g. “The pills tested contained up to "
@@ -209,7 +213,7 @@ def create_post(
 ) -> Post:
     """Create a post and its first revision. Raises SlugTaken if the address is in use."""
     if not author.has_perm("content.add_post"):
-        raise PermissionError("You may not create posts.")
+        raise PermissionError(_("You may not create posts."))
     if slug and address_taken(language=language, slug=slug):
         raise SlugTaken
     try:

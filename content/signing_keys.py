@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content.actors import Actor, signed_in
 from content.exporters.signing import (
@@ -34,18 +35,20 @@ from content.exporters.signing import (
 )
 from content.models import AuditEvent, PublicVersion, SigningKey, record_event
 
-ERROR_PUBLIC_ONLY = (
+ERROR_PUBLIC_ONLY = gettext_lazy(
     "That text holds only a public key. To sign, the secret key is needed: export it with "
     "“gpg --armor --export-secret-keys FINGERPRINT” and paste that."
 )
-ERROR_EXPIRED = "That key expired on {expires:%Y-%m-%d}; extend it with gpg first, then import."
-ERROR_NOT_ARMORED = (
+ERROR_EXPIRED = gettext_lazy(
+    "That key expired on {expires:%Y-%m-%d}; extend it with gpg first, then import."
+)
+ERROR_NOT_ARMORED = gettext_lazy(
     "Paste an ASCII-armored key: text starting with “-----BEGIN PGP PRIVATE KEY BLOCK-----”."
 )
-ERROR_LABEL = "Give the key a label the team will recognise."
+ERROR_LABEL = gettext_lazy("Give the key a label the team will recognise.")
 
 
-ERROR_KEY_STORE = (
+ERROR_KEY_STORE = gettext_lazy(
     "The gpg key store (GNUPG_HOME) cannot be used: {error}. Nothing was changed; ask whoever "
     "runs the server to check that directory."
 )
@@ -162,22 +165,24 @@ def in_key_store(keys: list[SigningKey]) -> set[str]:
 
 # --- Key lifecycle: retire, revoke (editors) ----------------------------------------------------
 
-ERROR_LIFECYCLE_PERMISSION = "Only editors may retire or revoke signing keys."
-ERROR_SWITCH_PERMISSION = "Only editors may switch signing keys off or on."
-ERROR_ADD = "Only editors may add signing keys."
-ERROR_NOT_CURRENT = "{key} is already {status}; only a current key can be retired."
-ERROR_ALREADY_REVOKED = "{key} is already revoked."
-ERROR_REASON = "Say in one line, for readers, why the key is revoked (at most 300 characters)."
-ERROR_CERT_NOT_ARMORED = (
+ERROR_LIFECYCLE_PERMISSION = gettext_lazy("Only editors may retire or revoke signing keys.")
+ERROR_SWITCH_PERMISSION = gettext_lazy("Only editors may switch signing keys off or on.")
+ERROR_ADD = gettext_lazy("Only editors may add signing keys.")
+ERROR_NOT_CURRENT = gettext_lazy("{key} is already {status}; only a current key can be retired.")
+ERROR_ALREADY_REVOKED = gettext_lazy("{key} is already revoked.")
+ERROR_REASON = gettext_lazy(
+    "Say in one line, for readers, why the key is revoked (at most 300 characters)."
+)
+ERROR_CERT_NOT_ARMORED = gettext_lazy(
     "Paste the revocation certificate: the armored block that starts with "
     "“-----BEGIN PGP PUBLIC KEY BLOCK-----”."
 )
 ERROR_CERT_SECRET = "That text holds a secret key, not a revocation certificate."  # noqa: S105
-ERROR_CERT_WRONG_KEY = (
+ERROR_CERT_WRONG_KEY = gettext_lazy(
     "That certificate does not revoke {key}: after importing it gpg still lists the key as "
     "valid. Check that it was made for fingerprint {fingerprint}."
 )
-ERROR_REVOKE_FAILED = "gpg could not revoke {key}: {status}."
+ERROR_REVOKE_FAILED = gettext_lazy("gpg could not revoke {key}: {status}.")
 
 REASON_MAX_CHARS = 300
 

@@ -48,23 +48,33 @@ ROLE_LABELS: dict[str, str] = {
     roles.EDITORS: "Editor",
 }
 
-ERROR_PERMISSION = "Only editors can manage the team."
-ERROR_UNKNOWN_ROLE = "“{role}” is not a role here; choose Author, Reviewer or Editor."
-ERROR_NO_ROLE = "Choose at least one role; to take every right away, deactivate the account."
-ERROR_USERNAME_TAKEN = "The user name “{username}” is taken; choose another."
-ERROR_USERNAME_INVALID = "A user name has letters, digits and @ . + - _ only, at most 150."
-ERROR_EMAIL_TAKEN = "{email} already has an account; change that account's roles instead."
-ERROR_EMAIL_INVALID = "Enter a valid e-mail address."
-ERROR_DEACTIVATE_SELF = "You cannot deactivate your own account; ask another editor."
-ERROR_LAST_EDITOR = (
+ERROR_PERMISSION = gettext_lazy("Only editors can manage the team.")
+ERROR_UNKNOWN_ROLE = gettext_lazy("“{role}” is not a role here; choose Author, Reviewer or Editor.")
+ERROR_NO_ROLE = gettext_lazy(
+    "Choose at least one role; to take every right away, deactivate the account."
+)
+ERROR_USERNAME_TAKEN = gettext_lazy("The user name “{username}” is taken; choose another.")
+ERROR_USERNAME_INVALID = gettext_lazy(
+    "A user name has letters, digits and @ . + - _ only, at most 150."
+)
+ERROR_EMAIL_TAKEN = gettext_lazy(
+    "{email} already has an account; change that account's roles instead."
+)
+ERROR_EMAIL_INVALID = gettext_lazy("Enter a valid e-mail address.")
+ERROR_DEACTIVATE_SELF = gettext_lazy("You cannot deactivate your own account; ask another editor.")
+ERROR_LAST_EDITOR = gettext_lazy(
     "{username} is the last active editor: make someone else an editor first, or the team "
     "could no longer be managed without a superuser."
 )
-ERROR_SUPERUSER = "A superuser's account is managed by a superuser (in the admin), not here."
-ERROR_ALREADY_ACTIVE = "{username}'s account is active already."
-ERROR_ALREADY_INACTIVE = "{username}'s account is deactivated already."
-ERROR_NOT_INVITED = "{username} has set a password already; they can reset it when they sign in."
-ERROR_INACTIVE = "{username}'s account is deactivated; reactivate it first."
+ERROR_SUPERUSER = gettext_lazy(
+    "A superuser's account is managed by a superuser (in the admin), not here."
+)
+ERROR_ALREADY_ACTIVE = gettext_lazy("{username}'s account is active already.")
+ERROR_ALREADY_INACTIVE = gettext_lazy("{username}'s account is deactivated already.")
+ERROR_NOT_INVITED = gettext_lazy(
+    "{username} has set a password already; they can reset it when they sign in."
+)
+ERROR_INACTIVE = gettext_lazy("{username}'s account is deactivated; reactivate it first.")
 
 INVITATION_SUBJECT = "registration/invitation_subject.txt"
 INVITATION_BODY = "registration/invitation_email.txt"

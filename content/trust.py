@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from content.actors import Actor, SystemActor, audit_fields
 from content.exporters.signing import SigningError, clearsign, keystore
@@ -35,20 +37,22 @@ SITE_NAME = "Harm reduction information"
 DEFAULT_CANARY_DAYS = 30
 MAX_CANARY_DAYS = 366
 
-ERROR_NO_PUBLIC_KEY = (
+ERROR_NO_PUBLIC_KEY = gettext_lazy(
     "No public key has been published here yet. Do not trust texts that claim to be signed by us "
     "until one is.\n"
 )
-ERROR_NO_SIGNING_KEY = (
+ERROR_NO_SIGNING_KEY = gettext_lazy(
     "No key can sign the canary: none is current, switched on, unexpired and in the key store. "
     "Generate or import a key on the studio's signing keys page, then run this again."
 )
-ERROR_DAYS = f"The canary must be valid for 1 to {MAX_CANARY_DAYS} days."
-ERROR_BAD_ADDRESS = (
+ERROR_DAYS = format_lazy(
+    gettext_lazy("The canary must be valid for 1 to {max} days."), max=MAX_CANARY_DAYS
+)
+ERROR_BAD_ADDRESS = gettext_lazy(
     "“{address}” is not a full http:// or https:// address; fix PUBLIC_SITE_URL, "
     "PUBLIC_ONION_URL or PUBLIC_MIRRORS."
 )
-ERROR_STATEMENT_PERMISSION = "Only editors may sign the canary and the mirror list."
+ERROR_STATEMENT_PERMISSION = gettext_lazy("Only editors may sign the canary and the mirror list.")
 
 
 # --- Public keys ------------------------------------------------------------------------------
@@ -117,7 +121,9 @@ class KeyStoreUnreadable(OSError):
     """Keys are on record, but the key store does not hold them."""
 
 
-ERROR_STORE_HAS_NO_RECORDED_KEY = "None of the recorded signing keys is in the key store."
+ERROR_STORE_HAS_NO_RECORDED_KEY = gettext_lazy(
+    "None of the recorded signing keys is in the key store."
+)
 # Readers (and crawlers) fetch /pgp.txt and /pgp/ anonymously: gpg runs once per change of the
 # key records, not once per request. The key is a digest of what the pages show from them.
 CACHE_SECONDS = 300

@@ -65,7 +65,7 @@ def test_changes_to_the_same_line_are_marked_and_cannot_be_saved_until_resolved(
     latest = post.latest_revision_id
     refused = client.post(edit, mine | {"body": body, "base_revision": latest})
     assert refused.status_code == 200
-    assert ERROR_CONFLICT_MARKERS in html.unescape(refused.content.decode())
+    assert str(ERROR_CONFLICT_MARKERS) in html.unescape(refused.content.decode())
     assert body in html.unescape(refused.content.decode())  # the text is kept
     post.refresh_from_db()
     assert post.revisions.count() == 3

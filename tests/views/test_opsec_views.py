@@ -154,7 +154,7 @@ def test_an_override_without_a_reason_is_refused_with_a_message(client, exposed,
     response = client.post(
         override_url(exposed, 1), {"key": finding.key, "reason": ""}, follow=True
     )
-    assert opsec.ERROR_OVERRIDE_REASON in page_of(response)
+    assert str(opsec.ERROR_OVERRIDE_REASON) in page_of(response)
     assert not OpsecOverride.objects.exists()
 
 

@@ -51,7 +51,7 @@ def test_a_slug_in_use_is_refused_on_the_form_and_nothing_is_saved(
     author_client, named_post, post
 ) -> None:
     response = edit(author_client, named_post, slug=post.slug)
-    assert response.status_code == 200 and ERROR_SLUG_TAKEN in response.content.decode()
+    assert response.status_code == 200 and str(ERROR_SLUG_TAKEN) in response.content.decode()
     named_post.refresh_from_db()
     assert (
         named_post.slug == EXPOSED
