@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from content import languages as studio_languages
 from content.exporters.frames import DEFAULT_FRAMES
 from content.models import AuditEvent, ExportProfile, ExportProfileFrame, Language, Post, Repost
 from content.public_words import frame_words, indexed, words
-from content.revisions import RevisionContent, Source, create_post
+from content.revisions import RevisionContent, Source, create_post, save_revision
 from content.verification import Verdict, check_text
 from tests.readers import gpg_verify, shown, signed_copy
 from tests.support import profile, profile_admin_data, publish_latest
@@ -241,6 +242,8 @@ def test_a_signed_dutch_or_french_export_verifies_with_gpg_as_downloaded_and_on_
     assert lead in shown(part, "bbcode", "phpbb3") and "Signed copy" not in part
     copied = signed_copy(part, "bbcode")
     assert gpg_verify(reader_keyring, copied).returncode == 0
+    # The attestation's lines stay English: /verify/ and readers' scripts read them.
+    assert f"\nPost: {code}/{post.slug}\nVersion: 1\n" in copied
     result = check_text(copied)
     assert result.verdict == Verdict.GOOD and result.match is not None
     assert result.match.revision == post.published_revision
@@ -311,6 +314,35 @@ def test_a_withdrawal_notice_of_a_dutch_post_is_dutch(
     assert "Ingetrokken: Blue Punisher nl" in text
     assert f"Deze informatie werd ingetrokken op {withdrawn}. Het was versie 1, " in text
     assert "Waarom: Dosis fout." in text and "withdrew" not in text and "Why:" not in text
+
+
+def test_a_replacement_of_a_dutch_post_says_what_changed_in_dutch(
+    author: Any, reviewer: Any
+) -> None:
+    post = published_in("nl", author, reviewer)
+    repost = reposts.record_repost(
+        post=post, profile=profile("phpbb"), actor=author, where="Forum thread",
+        posted_on=timezone.localdate(),
+    )  # fmt: skip
+    revision = post.published_revision
+    assert revision is not None
+    save_revision(
+        post=post,
+        author=author,
+        content=replace(
+            RevisionContent.of(revision), body=BODIES["nl"] + " Nu ook in poeder.",
+            public_change_note="Nu ook als poeder verkocht.",
+        ),
+        base_revision_id=revision.pk,
+    )  # fmt: skip
+    publish_latest(post, author=author, reviewer=reviewer)
+    post = Post.objects.get(pk=post.pk)
+    outcome = exports.export_post(
+        post=post, profile=profile("phpbb"), actor=author, final=True, replaces=repost
+    )
+    text = shown(outcome.parts[0], "bbcode", "phpbb3")
+    assert "Wat er veranderde sinds versie 1: Nu ook als poeder verkocht." in text
+    assert "What changed" not in text
 
 
 # --- Frames: the admin, the migration, the demo, the cache ----------------------------------------
