@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from content import roles
 from content.exporters.signing import generate_key
@@ -37,6 +38,15 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request leaves the language it activated
+    (a person's studio language, a public page's) active in the thread that served it, which
+    is the test's own with the test client."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
