@@ -19,10 +19,11 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from content import approval_rules, demo, export_cache, exports, reposts, workflow
 from content import languages as studio_languages
+from content.exporters import ExportDocument, ExportSettings, export
 from content.exporters.frames import DEFAULT_FRAMES
 from content.models import AuditEvent, ExportProfile, ExportProfileFrame, Language, Post, Repost
 from content.public_words import frame_words, indexed, words
@@ -54,6 +55,23 @@ def dutch_professionals(count: int) -> str:
 
 def french_professionals(count: int) -> str:
     return f"relu par {count} professionnel" + ("" if count <= 1 else "s")
+
+
+@pytest.mark.parametrize(("code", "label", "unset"), [
+    ("nl", "afbeelding: pillen", "(adres niet ingesteld)"),
+    ("fr", "image: pillen", "(adresse non configurée)"),
+    ("de", "image: pillen", "(address not configured)"),
+])  # fmt: skip
+def test_image_labels_and_a_missing_address_are_in_the_posts_language(
+    code: str, label: str, unset: str
+) -> None:
+    document = ExportDocument(
+        title="T", summary="", body="Zie ![pillen](https://example.org/p.png).", language=code
+    )
+    settings = ExportSettings(format="bbcode", dialect="phpbb3", footer_template="{url}")
+    with translation.override("en"):  # the studio's language does not matter
+        (part,) = export(document, settings).parts
+    assert f"]{label}[/url]" in part and part.endswith(unset)
 
 
 @pytest.fixture
