@@ -28,7 +28,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from content.models import Language, Post, PostKind, Tag
 
@@ -41,11 +44,14 @@ FEED_KINDS: dict[str, PostKind] = {
     "fact-sheets": PostKind.FACT_SHEET,
 }
 FEED_TITLES = {
-    "alerts": "Drug alerts",
-    "articles": "Articles",
-    "faq": "FAQ answers",
-    "fact-sheets": "Substance fact sheets",
+    "alerts": gettext_lazy("Drug alerts"),
+    "articles": gettext_lazy("Articles"),
+    "faq": gettext_lazy("FAQ answers"),
+    "fact-sheets": gettext_lazy("Substance fact sheets"),
 }
+FEED_DESCRIPTION = gettext_lazy(
+    "Reviewed harm-reduction information, drug alerts and fact sheets."
+)
 # Fixed for ever: changing it would change every entry id readers have seen.
 ENTRY_NAMESPACE = uuid.UUID("6f1c2d4e-8a0b-5c3d-9e7f-2b4a6c8d0e1f")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -77,8 +83,18 @@ class FeedSubject:
 
     @property
     def title(self) -> str:
-        what = FEED_TITLES[self.kind_slug] if self.kind_slug else "Harm reduction information"
-        return f"{what} ({self.language.name})"
+        with translation.override(self.language.code):  # the feed's words in its language
+            what = (
+                FEED_TITLES[self.kind_slug]
+                if self.kind_slug
+                else _("Harm reduction information")
+            )
+            return f"{what} ({self.language.name})"
+
+    @property
+    def description(self) -> str:
+        with translation.override(self.language.code):
+            return str(FEED_DESCRIPTION)
 
     @property
     def page(self) -> str:
@@ -90,7 +106,7 @@ class FeedSubject:
 def feed_subject(lang: str, kind_slug: str = "") -> FeedSubject:
     """The feed at /<lang>/feed/[<kind>/]; 404 for an unknown language or kind."""
     if kind_slug and kind_slug not in FEED_KINDS:
-        raise Http404("There is no such feed.")
+        raise Http404(gettext_lazy("There is no such feed."))
     return FeedSubject(get_object_or_404(Language, code=lang), kind_slug)
 
 
@@ -126,7 +142,7 @@ class LanguageFeed(Feed[Post, FeedSubject]):
         return feed_id(subject.language.code, subject.kind_slug)
 
     def subtitle(self, subject: FeedSubject) -> str:
-        return "Reviewed harm-reduction information, drug alerts and fact sheets."
+        return subject.description
 
     def items(self, subject: FeedSubject) -> list[Post]:
         return feed_posts(subject)
@@ -180,7 +196,7 @@ def json_feed(request: HttpRequest, subject: FeedSubject) -> HttpResponse:
         "title": subject.title,
         "home_page_url": origin + subject.page,
         "feed_url": origin + request.path,
-        "description": "Reviewed harm-reduction information, drug alerts and fact sheets.",
+        "description": subject.description,
         "language": subject.language.code,
         "items": items,
     }

@@ -20,6 +20,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from content import reposts, roles
 from content.models import Post, PostState, Review, Schedule, SigningKey
@@ -34,14 +36,20 @@ S = PostState
 # The author's groups of their own posts: name -> (heading, filter). The dashboard's list
 # (`?show=mine&state=<name>`) pages through one group. "Overdue" is the model's rule
 # (PostQuerySet.overdue()), as a subquery, so one query counts every group.
-def _author_groups() -> dict[str, tuple[str, Q]]:
+def _author_groups() -> dict[str, tuple[StrOrPromise, Q]]:
     overdue = Q(pk__in=Post.objects.overdue().values("pk"))
     return {
-        "draft": ("Drafts", Q(state=S.DRAFT)),
-        "changes_requested": ("Changes requested", Q(state=S.CHANGES_REQUESTED)),
-        "in_review": ("In review", Q(state=S.IN_REVIEW)),
-        "published": ("Published", Q(state=S.PUBLISHED) & ~overdue),
-        "overdue": ("Overdue for re-review", overdue),
+        "draft": (gettext_lazy("Drafts"), Q(state=S.DRAFT)),
+        "changes_requested": (
+            pgettext_lazy("home section", "Changes requested"),
+            Q(state=S.CHANGES_REQUESTED),
+        ),
+        "in_review": (pgettext_lazy("home section", "In review"), Q(state=S.IN_REVIEW)),
+        "published": (
+            pgettext_lazy("home section", "Published"),
+            Q(state=S.PUBLISHED) & ~overdue,
+        ),
+        "overdue": (gettext_lazy("Overdue for re-review"), overdue),
     }
 
 
@@ -85,9 +93,16 @@ def _rows() -> int:
 
 
 def _section(
-    key: str, heading: str, rows: QuerySet[Any], count: int, more: str, empty: str
+    key: str,
+    heading: StrOrPromise,
+    rows: QuerySet[Any],
+    count: int,
+    more: str,
+    empty: StrOrPromise,
 ) -> Section:
-    return Section(key, heading, list(rows[: _rows()]) if count else [], count, more, empty)
+    # The words in the language of the request that shows them.
+    listed = list(rows[: _rows()]) if count else []
+    return Section(key, str(heading), listed, count, more, str(empty))
 
 
 def roles_of(user: User) -> set[str]:
@@ -117,7 +132,7 @@ def scheduled_for(user: User) -> QuerySet[Schedule]:
 
 
 def _scheduled_section(
-    pending: QuerySet[Schedule], heading: str, count: int | None = None
+    pending: QuerySet[Schedule], heading: StrOrPromise, count: int | None = None
 ) -> list[Section]:
     """Shown only when something is scheduled (one count query otherwise, unless `count` was
     counted with others). Each row links to its post, where it is cancelled; the section to
@@ -126,7 +141,8 @@ def _scheduled_section(
     if not count:
         return []
     more = f"{reverse('content:dashboard')}?show=scheduled"
-    return [_section("scheduled", heading, pending, count, more, "Nothing is scheduled.")]
+    nothing = gettext_lazy("Nothing is scheduled.")
+    return [_section("scheduled", heading, pending, count, more, nothing)]
 
 
 def author_sections(user: User) -> list[Section]:
@@ -144,10 +160,10 @@ def author_sections(user: User) -> list[Section]:
             group_order(listed.filter(q), name),
             counts[name],
             f"{dashboard}?show=mine&state={name}",
-            "None.",
+            gettext_lazy("None."),
         )
         for name, (heading, q) in groups.items()
-    ] + _scheduled_section(scheduled(mine), "Scheduled on your posts")
+    ] + _scheduled_section(scheduled(mine), gettext_lazy("Scheduled on your posts"))
 
 
 def decisions_of(user: User) -> QuerySet[Review]:
@@ -167,19 +183,19 @@ def reviewer_sections(user: User) -> list[Section]:
     return [
         _section(
             "waiting",
-            "Waiting for your review",
+            gettext_lazy("Waiting for your review"),
             waiting,
             waiting.count(),
             reverse("content:review_queue"),
-            "Nothing is waiting for your review.",
+            gettext_lazy("Nothing is waiting for your review."),
         ),
         _section(
             "decisions",
-            "Your recent decisions",
+            gettext_lazy("Your recent decisions"),
             decisions,
             decisions.count(),
             f"{reverse('content:dashboard')}?show=decisions",
-            "You have not decided on any revision yet.",
+            gettext_lazy("You have not decided on any revision yet."),
         ),
     ]
 
@@ -227,37 +243,40 @@ def editor_sections(user: User) -> list[Section]:
     return [
         _section(
             "team_queue",
-            "The team's queue: in review",
+            gettext_lazy("The team's queue: in review"),
             queue,
             counts["queue"],
             f"{dashboard}?show=all&state=in_review",
-            "No post is in review.",
+            gettext_lazy("No post is in review."),
         ),
         _section(
             "team_overdue",
-            "Published posts overdue for re-review",
+            gettext_lazy("Published posts overdue for re-review"),
             overdue,
             counts["overdue"],
             f"{reverse('content:review_queue')}?show=overdue",
-            "No published post is overdue for review.",
+            gettext_lazy("No published post is overdue for review."),
         ),
         _section(
             "outdated_reposts",
-            "Outdated reposts",
+            gettext_lazy("Outdated reposts"),
             outdated,
             counts["outdated"],
             reverse("content:outdated_reposts"),
-            "Every repost shows the published text.",
+            gettext_lazy("Every repost shows the published text."),
         ),
         _section(
             "keys",
-            f"Signing keys expired or expiring within {KEY_WARNING_DAYS} days",
+            gettext_lazy("Signing keys expired or expiring within %(days)s days")
+            % {"days": KEY_WARNING_DAYS},
             keys,
             counts["keys"],
             reverse("content:key_list"),
-            "No signing key expires soon.",
+            gettext_lazy("No signing key expires soon."),
         ),
-        *_scheduled_section(pending, "Scheduled publications and withdrawals", counts["pending"]),
+        *_scheduled_section(
+            pending, gettext_lazy("Scheduled publications and withdrawals"), counts["pending"]
+        ),
     ]
 
 

@@ -169,7 +169,9 @@ def _open_header(data: bytes) -> tuple[Image.Image, str]:
     """The image's header and the format to save it in. Only the header has been read: type and
     dimensions are checked before anything is decoded."""
     claimed = _looks_like(data)
-    message = ERROR_DAMAGED.format(kind=FORMAT_NAMES[claimed]) if claimed else ERROR_NOT_AN_IMAGE
+    message = (
+        ERROR_DAMAGED.format(kind=FORMAT_NAMES[claimed]) if claimed else str(ERROR_NOT_AN_IMAGE)
+    )
     with _refusing(message):
         header = Image.open(io.BytesIO(data))
     image_format = SAME_AS.get(header.format or "", header.format or "")

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from content.actors import Actor, signed_in
 from content.exporters.signing import (
@@ -232,12 +233,12 @@ def gpg_key_details() -> dict[str, GpgKeyDetails]:
 def _check_editor(
     actor: Actor | None,
     permission: str = "content.change_signingkey",
-    message: str = ERROR_LIFECYCLE_PERMISSION,
+    message: StrOrPromise = ERROR_LIFECYCLE_PERMISSION,
 ) -> None:
     """Every service here that changes a key checks its own right: views, admin and commands
     cannot forget it."""
     if actor is None or not actor.has_perm(permission):
-        raise PermissionDenied(message)
+        raise PermissionDenied(str(message))
 
 
 @transaction.atomic

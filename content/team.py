@@ -34,7 +34,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from content import roles
 from content.actors import Actor, signed_in
@@ -42,10 +43,10 @@ from content.languages import studio_language
 from content.models import AuditEvent, record_event
 
 # The roles a person can hold, as the team page names them (group name -> label).
-ROLE_LABELS: dict[str, str] = {
-    roles.AUTHORS: "Author",
-    roles.REVIEWERS: "Reviewer",
-    roles.EDITORS: "Editor",
+ROLE_LABELS: dict[str, StrOrPromise] = {
+    roles.AUTHORS: pgettext_lazy("role", "Author"),
+    roles.REVIEWERS: pgettext_lazy("role", "Reviewer"),
+    roles.EDITORS: pgettext_lazy("role", "Editor"),
 }
 
 ERROR_PERMISSION = gettext_lazy("Only editors can manage the team.")
@@ -85,8 +86,8 @@ class TeamError(Exception):
     """A change refused with a message for the editor; `field` names the form field it is
     about, when there is one."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: StrOrPromise, *, field: str | None = None) -> None:
+        super().__init__(str(message))  # in the language active where it is raised
         self.field = field
 
 

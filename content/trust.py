@@ -71,7 +71,9 @@ class PublishedKey:
 
     @property
     def status(self) -> str:
-        return SigningKey.Status.REVOKED.label if self.revoked else self.key.get_status_display()
+        return str(
+            SigningKey.Status.REVOKED.label if self.revoked else self.key.get_status_display()
+        )
 
     @property
     def expired(self) -> bool:

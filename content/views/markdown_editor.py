@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from content import markdown
 from content.images import ImageRejected, store_image
 from content.models import AuditEvent, record_event
 
-ERROR_NO_FILE = "No file was sent. Choose or drop an image."
+ERROR_NO_FILE = gettext_lazy("No file was sent. Choose or drop an image.")
 
 
 def _may_write(request: HttpRequest) -> bool:
@@ -45,7 +46,7 @@ def image_upload(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"image": ["You may not upload images."]}, status=403)
     upload = request.FILES.get("image")
     if upload is None:
-        return JsonResponse({"image": [ERROR_NO_FILE]}, status=400)
+        return JsonResponse({"image": [str(ERROR_NO_FILE)]}, status=400)
     try:
         stored = store_image(upload)
     except ImageRejected as error:

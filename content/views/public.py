@@ -36,6 +36,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from content import search
 from content.feeds import FEED_TITLES
@@ -50,10 +51,10 @@ from content.models import (
 from content.pagination import Pages
 from content.public_cache import Rendered, page_key, serve, start_of, with_language
 
-ERROR_NO_LANGUAGE = "No posts are published in this language."
-ERROR_NO_PAGE = "There is no such page."
-ERROR_NO_FILTER = "There is no such kind of post, substance or topic."
-ERROR_NO_SUBSTANCE = "Nothing is published about this substance in this language."
+ERROR_NO_LANGUAGE = gettext_lazy("No posts are published in this language.")
+ERROR_NO_PAGE = gettext_lazy("There is no such page.")
+ERROR_NO_FILTER = gettext_lazy("There is no such kind of post, substance or topic.")
+ERROR_NO_SUBSTANCE = gettext_lazy("Nothing is published about this substance in this language.")
 
 # What a list of posts shows; the body and its HTML stay in the database.
 LIST_COLUMNS = (

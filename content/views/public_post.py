@@ -23,6 +23,7 @@ from django.http import (
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy
 
 from content import addresses, exports
 from content.exporters import ExportError, SigningError
@@ -30,8 +31,10 @@ from content.models import ExportProfile, Post, PublicVersion, Review
 from content.public_cache import Rendered, page_key, serve, start_of, with_language
 from content.translations import reader_notice
 
-ERROR_NO_COPY = "There is no signed copy of this post for that forum."
-ERROR_COPY_UNAVAILABLE = "The signed copy cannot be made right now; try again later.\n"
+ERROR_NO_COPY = gettext_lazy("There is no signed copy of this post for that forum.")
+ERROR_COPY_UNAVAILABLE = gettext_lazy(
+    "The signed copy cannot be made right now; try again later.\n"
+)
 TEXT = "text/plain; charset=utf-8"
 
 
@@ -74,7 +77,7 @@ def _old_address(request: HttpRequest, *, lang: str, slug: str) -> HttpResponse:
         return render(request, "content/public/gone.html", {"address_gone": True}, status=410)
     if found.old is not None:
         return HttpResponsePermanentRedirect(found.old.post.get_public_url())
-    raise Http404("No post at this address.")
+    raise Http404(gettext_lazy("No post at this address."))
 
 
 def _render_post(request: HttpRequest, post: Post) -> HttpResponse:
@@ -121,7 +124,7 @@ def signed_copy(request: HttpRequest, lang: str, slug: str, profile: str) -> Htt
     except (exports.NotExportable, ExportProfile.DoesNotExist):
         raise Http404(ERROR_NO_COPY) from None
     except (ExportError, SigningError):  # the key store or the settings, not the reader
-        return HttpResponse(ERROR_COPY_UNAVAILABLE, status=503, content_type=TEXT)
+        return HttpResponse(str(ERROR_COPY_UNAVAILABLE), status=503, content_type=TEXT)
     filename, data, content_type = outcome.download()
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)

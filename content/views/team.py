@@ -22,6 +22,8 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from content import roles, team
@@ -32,21 +34,23 @@ TEMPLATE = "content/team/team.html"
 
 class InviteForm(forms.Form):
     username = forms.CharField(
-        label="User name",
+        label=gettext_lazy("User name"),
         max_length=150,
-        help_text="What they sign in with: letters, digits and @ . + - _ only.",
+        help_text=gettext_lazy("What they sign in with: letters, digits and @ . + - _ only."),
     )
-    email = forms.EmailField(label="E-mail address", help_text="The invitation goes here.")
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"), help_text=gettext_lazy("The invitation goes here.")
+    )
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
     roles = forms.MultipleChoiceField(
-        label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Roles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
 
 
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
-        label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Roles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
 
 
@@ -108,8 +112,11 @@ def team_invite(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{user.get_username()} is invited: a link to choose a password is "
-                f"on its way to {user.email}.",
+                _(
+                    "%(username)s is invited: a link to choose a password is on its way to "
+                    "%(email)s."
+                )
+                % {"username": user.get_username(), "email": user.email},
             )
             return redirect("content:team")
     return _page(request, invite_form=form, status=400)
@@ -131,9 +138,13 @@ def team_roles(request: HttpRequest, pk: int) -> HttpResponse:
         except team.TeamError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{member.get_username()}'s roles are saved.")
+            messages.success(
+                request, _("%(username)s's roles are saved.") % {"username": member.get_username()}
+            )
             return redirect("content:team")
-    messages.error(request, f"{member.get_username()}'s roles were not changed.")
+    messages.error(
+        request, _("%(username)s's roles were not changed.") % {"username": member.get_username()}
+    )
     return _page(request, bound=form, bound_pk=member.pk, status=400)
 
 
@@ -152,7 +163,9 @@ def _change(request: HttpRequest, pk: int, change: Any, done: str) -> HttpRespon
 @permission_required(roles.MANAGE_TEAM, raise_exception=True)
 @require_POST
 def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    done = "{username} is deactivated: they can no longer sign in; what they did keeps their name."
+    done = _(
+        "{username} is deactivated: they can no longer sign in; what they did keeps their name."
+    )
     return _change(request, pk, team.deactivate, done)
 
 
@@ -160,7 +173,7 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(roles.MANAGE_TEAM, raise_exception=True)
 @require_POST
 def team_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    done = "{username} is active again, with the roles they had."
+    done = _("{username} is active again, with the roles they had.")
     return _change(request, pk, team.reactivate, done)
 
 
@@ -168,7 +181,7 @@ def team_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(roles.MANAGE_TEAM, raise_exception=True)
 @require_POST
 def team_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    done = "The invitation is sent to {username} again."
+    done = _("The invitation is sent to {username} again.")
     return _change(request, pk, team.resend_invitation, done)
 
 

@@ -19,22 +19,23 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from content import verification
 
-ERROR_TOO_LARGE = (
+ERROR_TOO_LARGE = gettext_lazy(
     "That text is too long to check here (more than {limit} KB). Paste only the signed block, "
     "from “-----BEGIN PGP SIGNED MESSAGE-----” to “-----END PGP SIGNATURE-----”."
 )
-ERROR_FORM = (
+ERROR_FORM = gettext_lazy(
     "This form has expired or was not sent from this page. Nothing was checked: paste the "
     "text again and press “Check”."
 )
-ERROR_EMPTY = "Paste the text you want to check first."
-ERROR_RATE = (
+ERROR_EMPTY = gettext_lazy("Paste the text you want to check first.")
+ERROR_RATE = gettext_lazy(
     "Too many checks were asked for in the last minute. Nothing was checked: wait a minute "
     "and press “Check” again."
 )
