@@ -11,6 +11,7 @@ off, so that no installation serves texts signed by a key everybody can make.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -44,8 +45,10 @@ from content.models import (
     SignedStatement,
     SigningKey,
 )
+from content.revision_schema import SourceRef
 from content.revisions import RevisionContent, create_post, save_revision
 from content.states import bring_to_state
+from content.translations import newest_source_revision
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -104,6 +107,12 @@ def _bring(demo: DemoPost, post: Post, state: str, users: dict[str, User]) -> Po
     )
 
 
+def translated_from(source: Post, number: int, content: RevisionContent) -> RevisionContent:
+    """`content` as the translation of revision `number` of `source` (0: its newest)."""
+    revision = source.revisions.get(number=number) if number else newest_source_revision(source)
+    return dataclasses.replace(content, translates=SourceRef.of(revision))
+
+
 @dataclass
 class SeedResult:
     users: list[tuple[str, str]]  # (user name, role)
@@ -146,6 +155,8 @@ def _seed(password: str) -> SeedResult:
         original = (
             Post.objects.filter(slug=demo.translation_of).first() if demo.translation_of else None
         )
+        if original is not None:  # a translation records the source revision it translates
+            first = translated_from(original, demo.translates_revision, first)
         post = create_post(
             author=author,
             language=language,

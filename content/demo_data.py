@@ -95,6 +95,8 @@ class DemoPost:
     author: str
     versions: list[tuple[str, RevisionContent]]  # (change note, content), oldest first
     translation_of: str = ""
+    # The revision of `translation_of` this translation translates (0: its newest published).
+    translates_revision: int = 0
     # What happens after the versions are written: a state content.states.bring_to_state
     # brings the post to, or "republished" (first version published and reposted, then the
     # later ones published, so the repost is outdated).
@@ -231,6 +233,19 @@ tot 280 mg MDMA: twee tot drie keer een gewone dosis.
 4. Laat je pillen testen als dat in je buurt kan.
 
 Oververhit, verward of zweet je niet meer? Bel meteen **112**.
+"""
+
+
+MDMA_ALERT_FR_BODY = """\
+**Des pilules d'ecstasy très fortement dosées en MDMA sont vendues comme « Tesla orange ».** Une
+pilule contient environ 250 mg de MDMA : deux à trois fois une dose habituelle.
+
+1. Commencez par **un quart de pilule** et attendez au moins deux heures.
+2. Ne reprenez pas de dose le même soir.
+3. Faites des pauses, rafraîchissez-vous et buvez environ 250 ml d'eau par heure.
+4. Faites analyser vos pilules si un service d'analyse existe près de chez vous.
+
+Trop chaud, confus ou vous ne transpirez plus ? Appelez tout de suite le **112**.
 """
 
 
@@ -387,6 +402,7 @@ DEMO_POSTS = [
         slug="hooggedoseerde-xtc-pillen-oranje-tesla",
         author="bram",
         translation_of="high-dose-mdma-pills-orange-tesla",
+        workflow=PostState.PUBLISHED,
         versions=[
             (
                 "Vertaling van de Engelse waarschuwing",
@@ -395,6 +411,51 @@ DEMO_POSTS = [
                     summary="Labotests vonden tot 280 mg MDMA in één pil.",
                     body=MDMA_ALERT_NL_BODY,
                     sources=(TRIMBOS, SCIENSANO, DRUGLIJN),
+                    substances=("MDMA",),
+                    topics=("drug alert", "dosage"),
+                ),
+            ),
+        ],
+    ),
+    # A translation just started ("Translate into English"): still a draft holding the Dutch text.
+    DemoPost(
+        language="en",
+        kind=PostKind.ARTICLE,
+        slug="ketamine-safer-use",
+        author="bram",
+        translation_of="ketamine-veiliger-gebruiken",
+        versions=[
+            (
+                "Translation of revision 1, not yet translated",
+                RevisionContent(
+                    title="Ketamine: safer use",
+                    summary="Wat ketamine doet, wat de risico's zijn en hoe je ze kleiner maakt.",
+                    body=KETAMINE_BODY,
+                    sources=(DRUGLIJN, EUDA),
+                    substances=("ketamine",),
+                    topics=("safer use",),
+                ),
+            ),
+        ],
+    ),
+    # Translated from the first English version (about 250 mg): the English alert has since
+    # published the 280 mg dose, which matters for safety, so this one is behind its source.
+    DemoPost(
+        language="fr",
+        kind=PostKind.DRUG_ALERT,
+        slug="pilules-mdma-fortement-dosees-tesla-orange",
+        author="anna",
+        translation_of="high-dose-mdma-pills-orange-tesla",
+        translates_revision=1,
+        workflow=PostState.PUBLISHED,
+        versions=[
+            (
+                "Traduction de l'alerte anglaise",
+                RevisionContent(
+                    title="Pilules de MDMA fortement dosées : Tesla orange",
+                    summary="Des analyses ont trouvé environ 250 mg de MDMA dans une pilule.",
+                    body=MDMA_ALERT_FR_BODY,
+                    sources=(TRIMBOS, MODUS_VIVENDI),
                     substances=("MDMA",),
                     topics=("drug alert", "dosage"),
                 ),

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override as language_override
 
 from content.actors import Actor, Person, signed_in
@@ -53,6 +54,8 @@ from content.revision_schema import RevisionContent, SourceRef
 from content.revisions import create_post, unique_slug
 
 MAX_REASON = 1000
+# What readers of a translation behind a safety change of its source are told (in its language).
+NOTICE = gettext_noop("An update of the source is not yet translated.")
 
 
 class TranslationError(ValueError):
@@ -82,7 +85,7 @@ def error_same_language(language: str) -> str:
 
 
 def error_exists(language: str) -> str:
-    return _("This post already has a translation in %(language)s; it is linked below.") % {
+    return _("This post already has a translation in %(language)s: here it is.") % {
         "language": language
     }
 
@@ -269,7 +272,7 @@ def reader_notice(post: Post) -> str:
     if untranslated_update(post) is None:
         return ""
     with language_override(post.language.code):
-        return _("An update of the source is not yet translated.")
+        return _(NOTICE)
 
 
 def with_reader_notice(document: ExportDocument, post: Post) -> ExportDocument:

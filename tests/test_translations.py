@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 import pytest
+from django.utils.translation import gettext, override
 
 from content import exports, translations
 from content.models import (
@@ -149,7 +150,7 @@ def test_a_safety_change_of_the_source_flags_blocks_and_warns_until_translated(
     with pytest.raises(exports.NotExportable, match="not yet translated"):
         exports.export_post(post=dutch, profile=_profile(), actor=author, final=True)
     page = client.get(dutch.get_public_url()).content.decode()
-    assert "An update of the source is not yet translated." in page
+    assert in_dutch(translations.NOTICE) in page  # the post's language, whatever the reader's
 
     # The translator follows revision 4, a reviewer approves, it is published: all clear.
     fourth = SourceRef.of(Revision.objects.get(post=source, number=4))
@@ -160,7 +161,7 @@ def test_a_safety_change_of_the_source_flags_blocks_and_warns_until_translated(
     assert exports.final_blocker(dutch) == ""
     exports.export_post(post=dutch, profile=_profile(), actor=author, final=True)
     page = client.get(dutch.get_public_url()).content.decode()
-    assert "not yet translated" not in page
+    assert in_dutch(translations.NOTICE) not in page
 
 
 def test_a_change_not_marked_for_safety_flags_the_studio_only(
@@ -172,7 +173,7 @@ def test_a_change_not_marked_for_safety_flags_the_studio_only(
     flagged = translations.drift(dutch)
     assert flagged is not None and not flagged.safety
     assert exports.final_blocker(dutch) == ""
-    assert "not yet translated" not in client.get(dutch.get_public_url()).content.decode()
+    assert in_dutch(translations.NOTICE) not in client.get(dutch.get_public_url()).content.decode()
 
 
 def test_a_safety_change_in_an_unpublished_revision_counts_when_a_later_one_is_published(
@@ -219,9 +220,9 @@ def test_an_editor_lets_a_translation_out_with_a_reason_and_the_warning_stays(
     assert event.details["reason"] == "The clinic needs it now." and event.actor == editor
     assert exports.final_blocker(behind) == ""
     outcome = exports.export_post(post=behind, profile=_profile(), actor=author, final=True)
-    assert "An update of the source is not yet translated." in outcome.parts[0]
-    assert "not yet translated" in client.get(behind.get_public_url()).content.decode()
-    with pytest.raises(translations.TranslationError, match="nothing to override"):
+    assert in_dutch(translations.NOTICE) in outcome.parts[0]
+    assert in_dutch(translations.NOTICE) in client.get(behind.get_public_url()).content.decode()
+    with override("en"), pytest.raises(translations.TranslationError, match="nothing to override"):
         translations.override(post=behind, actor=editor, reason="Again.")
 
 
@@ -242,5 +243,30 @@ def test_only_editors_override(behind: Post, author: Any, reviewer: Any) -> None
     assert exports.final_blocker(behind).startswith("An update")
 
 
+def in_dutch(message: str) -> str:
+    with override("nl"):
+        return gettext(message)
+
+
 def _profile() -> Any:
     return ExportProfile.objects.filter(sign=False, active=True).first()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_english_alert_with_dutch_and_french_translations_one_behind() -> None:
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    source = Post.objects.get(slug="high-dose-mdma-pills-orange-tesla")
+    versions = {
+        post.language.code: post
+        for post in Post.objects.filter(translation_group=source.translation_group)
+    }
+    assert set(versions) == {"en", "nl", "fr"}
+    assert all(post.published_revision_id for post in versions.values())
+    dutch, french = versions["nl"], versions["fr"]
+    assert dutch.expect_published_revision().translates == source.published_revision
+    assert translations.drift(dutch) is None
+    behind = translations.drift(french)
+    assert behind is not None and behind.since == 1 and behind.safety
+    assert exports.final_blocker(french).startswith("An update of the source")

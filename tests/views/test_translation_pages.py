@@ -11,7 +11,7 @@ from django.urls import reverse
 from content import translations
 from content.models import Post, Revision, TranslationOverride
 from tests.support import form_data
-from tests.test_translations import DUTCH, publish, save, source_article, translated
+from tests.test_translations import DUTCH, in_dutch, publish, save, source_article, translated
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
@@ -158,11 +158,11 @@ def test_the_public_page_links_every_published_language_version_with_hreflang(
 def test_the_public_page_warns_once_the_source_publishes_a_safety_change(
     client: Any, dutch: Post, source: Post, author: Any, reviewer: Any
 ) -> None:
-    assert "not yet translated" not in client.get(dutch.get_public_url()).content.decode()
+    assert in_dutch(translations.NOTICE) not in client.get(dutch.get_public_url()).content.decode()
     save(source, author, body="Now 280 mg.", safety_relevant=True, public_change_note="Dose.")
     publish(source, author, reviewer)
     page = client.get(dutch.get_public_url()).content.decode()  # the cache was renewed
     tree = html5lib.parse(page)
     banner = tree.find(f".//{NS}p[@class='untranslated-banner']")
     assert banner is not None
-    assert "".join(banner.itertext()) == "An update of the source is not yet translated."
+    assert "".join(banner.itertext()) == in_dutch(translations.NOTICE)
