@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from content import actions, actors, notifications, public_words, search
 from content.actions import ERROR_ALREADY_APPROVED as ERROR_ALREADY_APPROVED
@@ -48,12 +50,14 @@ if TYPE_CHECKING:
 
 S = PostState
 
-ERROR_STALE = (
+ERROR_STALE = gettext_lazy(
     "Revision {seen} is no longer the one under review: revision {current} was saved since. "
     "Nothing was recorded; look at the newer revision."
 )
-ERROR_REASON = "Say what must change and why; the author needs the reason."
-ERROR_ARCHIVED = "This post is archived. An editor must restore it before it can be edited."
+ERROR_REASON = gettext_lazy("Say what must change and why; the author needs the reason.")
+ERROR_ARCHIVED = gettext_lazy(
+    "This post is archived. An editor must restore it before it can be edited."
+)
 
 
 class WorkflowError(Exception):
@@ -166,7 +170,10 @@ def submit_for_review(*, post: Post, actor: Actor) -> Post:
     notifications.notify(
         notifications.reviewers_for(post, exclude=writers),
         post=post,
-        message=f"“{revision.title}” (revision {revision.number}) is waiting for your review.",
+        message=notifications.Message(
+            gettext_lazy("“%(title)s” (revision %(number)s) is waiting for your review."),
+            {"title": revision.title, "number": revision.number},
+        ),
     )
     return post
 
@@ -188,12 +195,28 @@ def approve(*, post: Post, actor: Actor, revision_id: int | None, note: str = ""
         approvals=count,
         required=required,
     )
-    ready = " It can be published now." if count >= required else ""
+    approved = (
+        gettext_lazy(
+            "Revision %(number)s of “%(title)s” was approved (%(count)s of %(required)s). "
+            "It can be published now."
+        )
+        if count >= required
+        else gettext_lazy(
+            "Revision %(number)s of “%(title)s” was approved (%(count)s of %(required)s)."
+        )
+    )
     notifications.notify(
         [post.created_by],
         post=post,
-        message=f"Revision {revision.number} of “{revision.title}” was approved "
-        f"({count} of {required}).{ready}",
+        message=notifications.Message(
+            approved,
+            {
+                "number": revision.number,
+                "title": revision.title,
+                "count": count,
+                "required": required,
+            },
+        ),
     )
     return review
 
@@ -220,7 +243,10 @@ def request_changes(*, post: Post, actor: Actor, revision_id: int | None, reason
     notifications.notify(
         [post.created_by],
         post=post,
-        message=f"Changes requested on “{revision.title}” (revision {revision.number}): {reason}",
+        message=notifications.Message(
+            gettext_lazy("Changes requested on “%(title)s” (revision %(number)s): %(reason)s"),
+            {"title": revision.title, "number": revision.number, "reason": reason},
+        ),
     )
     return review
 
@@ -264,7 +290,10 @@ def publish(
     notifications.notify(
         [post.created_by, *_reviewers_of(revision)],
         post=post,
-        message=f"“{revision.title}” (revision {revision.number}) is published.",
+        message=notifications.Message(
+            gettext_lazy("“%(title)s” (revision %(number)s) is published."),
+            {"title": revision.title, "number": revision.number},
+        ),
         exclude=[actor],
     )
     return post
@@ -297,7 +326,10 @@ def re_approve(*, post: Post, actor: Actor, revision_id: int | None, note: str =
         notifications.notify(
             [post.created_by],
             post=post,
-            message=f"“{revision.title}” was re-reviewed; next review due {post.review_due}.",
+            message=notifications.Message(
+                gettext_lazy("“%(title)s” was re-reviewed; next review due %(due)s."),
+                {"title": revision.title, "due": post.review_due},
+            ),
         )
     return review
 
@@ -308,10 +340,14 @@ MAX_PUBLIC_REASON = 500
 def _withdrawal_reasons(reason: str, public_reason: str) -> str:
     """The reason for readers, on one line; refuses a missing or too long reason."""
     if not reason.strip():
-        raise WorkflowError("Say why the post is withdrawn; authors and the audit log need it.")
+        raise WorkflowError(
+            _("Say why the post is withdrawn; authors and the audit log need it.")
+        )
     public = " ".join(public_reason.split())
     if len(public) > MAX_PUBLIC_REASON:
-        raise WorkflowError(f"The reason for readers is at most {MAX_PUBLIC_REASON} characters.")
+        raise WorkflowError(
+            _("The reason for readers is at most %(max)s characters.") % {"max": MAX_PUBLIC_REASON}
+        )
     return public
 
 
@@ -337,7 +373,10 @@ def withdraw(*, post: Post, actor: Actor, reason: str, public_reason: str = "") 
     notifications.notify(
         [post.created_by, *_reviewers_of(withdrawn)],
         post=post,
-        message=f"“{withdrawn.title}” was withdrawn: {reason}",
+        message=notifications.Message(
+            gettext_lazy("“%(title)s” was withdrawn: %(reason)s"),
+            {"title": withdrawn.title, "reason": reason},
+        ),
         exclude=[actor],
     )
     return post
@@ -412,15 +451,20 @@ def on_new_revision(*, post: Post, revision: Revision, actor: Actor) -> None:
         notifications.notify(
             voided,
             post=post,
-            message=f"Revision {previous.number} of “{revision.title}”, which you approved, "
-            f"was replaced by revision {revision.number}; your approval no longer counts.",
+            message=notifications.Message(
+                gettext_lazy(
+                    "Revision %(previous)s of “%(title)s”, which you approved, was replaced by "
+                    "revision %(number)s; your approval no longer counts."
+                ),
+                {"previous": previous.number, "title": revision.title, "number": revision.number},
+            ),
         )
 
 
 # --- Schedules: publish or withdraw at a set time, run by content.tasks.run_due_schedules ------
 
-ERROR_SCHEDULE_PAST = "Choose a time in the future."
-ERROR_SCHEDULE_VOID = (
+ERROR_SCHEDULE_PAST = gettext_lazy("Choose a time in the future.")
+ERROR_SCHEDULE_VOID = gettext_lazy(
     "Revision {number} was saved after the publication was scheduled; the schedule is void, "
     "so no other text than the one approved is published. Schedule the new revision if it is "
     "approved."
@@ -519,8 +563,12 @@ def _void(planned: Schedule, *, actor: Actor, why: str) -> None:
     notifications.notify(
         [planned.created_by],
         post=planned.post,
-        message=f"The publication of “{planned.post.title}” you scheduled for "
-        f"{when(planned.run_at)} is void: {why}",
+        message=notifications.Message(
+            gettext_lazy(
+                "The publication of “%(title)s” you scheduled for %(when)s is void: %(why)s"
+            ),
+            {"title": planned.post.title, "when": planned.run_at, "why": why},
+        ),
     )
 
 
@@ -550,11 +598,21 @@ def _run(planned: Schedule) -> str:
     except WorkflowError as error:
         failed = AuditEvent.Action.SCHEDULE_FAILED
         _finish(planned, Schedule.Status.FAILED, str(error), failed, actors.SCHEDULER)
+        missed = (
+            gettext_lazy(
+                "The publication of “%(title)s” scheduled for %(when)s did not happen: %(error)s"
+            )
+            if planned.kind == Schedule.Kind.PUBLISH
+            else gettext_lazy(
+                "The withdrawal of “%(title)s” scheduled for %(when)s did not happen: %(error)s"
+            )
+        )
         notifications.notify(
             [person],
             post=post,
-            message=f"The {planned.get_kind_display().lower()} of “{post.title}” scheduled for "
-            f"{when(planned.run_at)} did not happen: {error}",
+            message=notifications.Message(
+                missed, {"title": post.title, "when": planned.run_at, "error": error}
+            ),
         )
         return planned.status
     ran = AuditEvent.Action.SCHEDULE_RAN
