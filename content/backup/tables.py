@@ -45,6 +45,7 @@ CONTENT_MODELS: dict[str, str] = {
     "auditevent": RECORD,
     "signingkey": RECORD,
     "exportprofile": SEEDED,
+    "exportprofileframe": SEEDED,  # a profile's header and footer per language (migration 0024)
     "repost": RECORD,
     "signedstatement": RECORD,
     "opsecphrase": SEEDED,
