@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from markdown_it.token import Token
 
 from content.exporters.scanners import LineScanner
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # in the post's language.
 DRAFT_BANNER = gettext_noop("DRAFT - NOT REVIEWED")
 
-UNKNOWN_FORMAT = "Unknown export format {value!r}; choose one of: {choices}."
+UNKNOWN_FORMAT = gettext_lazy("Unknown export format {value!r}; choose one of: {choices}.")
 
 
 class ExportError(ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from content.exporters.base import (
     DRAFT_BANNER,
@@ -35,8 +35,8 @@ from content.markdown import parse
 
 SOURCES_HEADING = gettext_noop("Sources")
 CONSULTED = gettext_noop("consulted {date}")
-SIGNER_REQUIRED = "This profile signs its exports, but no signing key was given."
-SIGNED_TOO_LONG = (
+SIGNER_REQUIRED = gettext_lazy("This profile signs its exports, but no signing key was given.")
+SIGNED_TOO_LONG = gettext_lazy(
     "Signed parts do not fit {limit} characters even after re-splitting; raise the limit."
 )
 _SIGNING_ATTEMPTS = 8

@@ -10,16 +10,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
 from content.exporters.base import UNKNOWN_FORMAT, ExportError
 from content.exporters.registry import EXPORTERS
 
 LINK_POLICIES = ("keep", "onion_internal", "plain_text", "references")
 IMAGE_POLICIES = ("drop", "link")
 
-UNKNOWN_DIALECT = "Format {format!r} has no dialect {value!r}; choose one of: {choices}."
-UNKNOWN_LINK_POLICY = "Unknown link policy {value!r}; choose one of: {choices}."
-UNKNOWN_IMAGE_POLICY = "Unknown image policy {value!r}; choose one of: {choices}."
-BAD_MAX_LENGTH = "The maximum length must be a positive number of characters, not {value!r}."
+UNKNOWN_DIALECT = gettext_lazy(
+    "Format {format!r} has no dialect {value!r}; choose one of: {choices}."
+)
+UNKNOWN_LINK_POLICY = gettext_lazy("Unknown link policy {value!r}; choose one of: {choices}.")
+UNKNOWN_IMAGE_POLICY = gettext_lazy("Unknown image policy {value!r}; choose one of: {choices}.")
+BAD_MAX_LENGTH = gettext_lazy(
+    "The maximum length must be a positive number of characters, not {value!r}."
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,6 @@ class ExportSettings:
             raise ExportError(BAD_MAX_LENGTH.format(value=self.max_length))
 
 
-def _check_choice(value: str, choices: Sequence[str], message: str) -> None:
+def _check_choice(value: str, choices: Sequence[str], message: StrOrPromise) -> None:
     if value not in choices:
         raise ExportError(message.format(value=value, choices=", ".join(choices)))

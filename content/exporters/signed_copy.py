@@ -12,7 +12,7 @@ because a clear signature dash-escapes such lines ("- - item") and the copy shou
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from content.exporters.base import ExportDocument, ExportError
 from content.exporters.defang import defang
@@ -24,7 +24,7 @@ from content.exporters.wording import ours
 INTRO = gettext_noop(
     "Signed copy of this text. Check it at {verify} or with gpg and our key from {key}:"
 )
-NO_ADDRESS = (
+NO_ADDRESS = gettext_lazy(
     "Signed parts name the page where readers check them, but {setting} is not set. Set "
     "{setting} in the environment. Nothing was exported."
 )

@@ -12,17 +12,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import gnupg
+from django.utils.translation import gettext_lazy
 
-KEY_MISSING = "No secret key with fingerprint {fingerprint} is in the key store."
-KEY_EXPIRED = "The signing key {fingerprint} expired on {expired:%Y-%m-%d}; extend or replace it."
-KEY_REVOKED = "The signing key {fingerprint} is revoked; choose another key."
-WRONG_PASSPHRASE = "The passphrase for signing key {fingerprint} is wrong."  # noqa: S105
-GPG_FAILED = "gpg could not sign with key {fingerprint}: {status}."
-NOT_VERIFIED = "The signature just made did not verify ({status}); nothing was exported."
-IMPORT_FAILED = "No key could be imported from that text: {status}."
-GENERATE_FAILED = "gpg could not generate a key: {status}."
-BAD_SIGNATURE = "The signature does not verify: {status}."
-DRAFT_NEVER_SIGNED = "A draft (not approved) is never signed; export it unsigned as a preview."
+KEY_MISSING = gettext_lazy("No secret key with fingerprint {fingerprint} is in the key store.")
+KEY_EXPIRED = gettext_lazy(
+    "The signing key {fingerprint} expired on {expired:%Y-%m-%d}; extend or replace it."
+)
+KEY_REVOKED = gettext_lazy("The signing key {fingerprint} is revoked; choose another key.")
+WRONG_PASSPHRASE = gettext_lazy(
+    "The passphrase for signing key {fingerprint} is wrong."
+)
+GPG_FAILED = gettext_lazy("gpg could not sign with key {fingerprint}: {status}.")
+NOT_VERIFIED = gettext_lazy(
+    "The signature just made did not verify ({status}); nothing was exported."
+)
+IMPORT_FAILED = gettext_lazy("No key could be imported from that text: {status}.")
+GENERATE_FAILED = gettext_lazy("gpg could not generate a key: {status}.")
+BAD_SIGNATURE = gettext_lazy("The signature does not verify: {status}.")
+DRAFT_NEVER_SIGNED = gettext_lazy(
+    "A draft (not approved) is never signed; export it unsigned as a preview."
+)
 
 # The agent must not remember passphrases: a cached one would let a wrong passphrase sign.
 AGENT_CONF = "default-cache-ttl 0\nmax-cache-ttl 0\nallow-loopback-pinentry\n"

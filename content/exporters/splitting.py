@@ -14,14 +14,16 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from content.exporters.base import ExportError
 from content.exporters.scanners import LineScanner
 
-LIMIT_TOO_SMALL = (
+LIMIT_TOO_SMALL = gettext_lazy(
     "The length limit of {limit} characters is too small: the banner, header, footer and part "
     "marker alone take {overhead}. Raise the limit or shorten the templates."
 )
-CANNOT_CUT = (
+CANNOT_CUT = gettext_lazy(
     "A block cannot be cut to fit {budget} characters without breaking a link or tag. "
     "Raise the length limit."
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from markdownx.widgets import MarkdownxWidget
 
@@ -39,11 +40,15 @@ class TagListField(forms.CharField):
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(value) > MAX_TAGS:
-            raise forms.ValidationError(f"At most {MAX_TAGS} tags; you gave {len(value)}.")
+            raise forms.ValidationError(
+                _("At most %(max)s tags; you gave %(count)s.")
+                % {"max": MAX_TAGS, "count": len(value)}
+            )
         too_long = [name for name in value if len(name) > MAX_TAG_LENGTH]
         if too_long:
             raise forms.ValidationError(
-                f"Tags are at most {MAX_TAG_LENGTH} characters: {too_long[0][:80]!r} is longer."
+                _("Tags are at most %(max)s characters: %(tag)s is longer.")
+                % {"max": MAX_TAG_LENGTH, "tag": repr(too_long[0][:80])}
             )
 
 
@@ -53,31 +58,46 @@ class RevisionForm(ValidUtf8Form):
     Like every form with text for a post, it refuses U+FFFD, what invalid UTF-8 decodes to.
     """
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
     summary = forms.CharField(
         max_length=1000,
         required=False,
+        label=gettext_lazy("Summary"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One or two sentences shown in lists, feeds and at the top of exports.",
+        help_text=gettext_lazy(
+            "One or two sentences shown in lists, feeds and at the top of exports."
+        ),
     )
     body = forms.CharField(
         widget=MarkdownxWidget(attrs={"rows": 22}),
         strip=False,
-        help_text="Markdown: headings, lists, tables, links, **bold**, ~~strikethrough~~.",
+        label=gettext_lazy("Body"),
+        help_text=gettext_lazy(
+            "Markdown: headings, lists, tables, links, **bold**, ~~strikethrough~~."
+        ),
     )
-    substances = TagListField(required=False, help_text="Comma-separated, e.g. MDMA, ketamine.")
-    topics = TagListField(required=False, help_text="Comma-separated, e.g. mixing, dosage.")
+    substances = TagListField(
+        required=False,
+        label=gettext_lazy("Substances"),
+        help_text=gettext_lazy("Comma-separated, e.g. MDMA, ketamine."),
+    )
+    topics = TagListField(
+        required=False,
+        label=gettext_lazy("Topics"),
+        help_text=gettext_lazy("Comma-separated, e.g. mixing, dosage."),
+    )
     change_note = forms.CharField(
         max_length=300,
         required=False,
-        help_text="What you changed and why (internal: never exported).",
+        label=gettext_lazy("Change note"),
+        help_text=gettext_lazy("What you changed and why (internal: never exported)."),
     )
     public_change_note = forms.CharField(
         max_length=500,
         required=False,
-        label="What changed, for readers",
+        label=gettext_lazy("What changed, for readers"),
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
-        help_text=(
+        help_text=gettext_lazy(
             "Public: a replacement posted where an older version was reposted opens with it. "
             "Required when you change a dose, a substance or (drug alerts) the title or summary "
             "of the published text."
@@ -102,7 +122,7 @@ class RevisionForm(ValidUtf8Form):
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("The body is empty.")
+            raise forms.ValidationError(_("The body is empty."))
         if has_conflict_markers(body):  # left from a merge (content.merge): never published
             raise forms.ValidationError(ERROR_CONFLICT_MARKERS)
         try:
@@ -120,12 +140,17 @@ class RevisionForm(ValidUtf8Form):
 
 
 class NewPostForm(RevisionForm):
-    language = forms.ModelChoiceField(queryset=Language.objects.all(), empty_label=None)
-    kind = forms.ChoiceField(choices=PostKind.choices)
+    language = forms.ModelChoiceField(
+        queryset=Language.objects.all(), empty_label=None, label=gettext_lazy("Language")
+    )
+    kind = forms.ChoiceField(choices=PostKind.choices, label=gettext_lazy("Kind"))
     slug = forms.SlugField(
         max_length=100,
         required=False,
-        help_text="The address of the post. Leave empty to make one from the title.",
+        label=gettext_lazy("Slug"),
+        help_text=gettext_lazy(
+            "The address of the post. Leave empty to make one from the title."
+        ),
     )
     # A new post has no readers yet: nothing changed for them. (None removes an inherited
     # field in Django; the stubs only know the field's type.)
@@ -143,10 +168,15 @@ class NewPostForm(RevisionForm):
 
 
 OLD_ADDRESS_CHOICES = [
-    ("redirect", "Redirect the old address to the new one (301)"),
-    ("gone", "The old address answers 410 Gone and names nothing (it exposed someone)"),
+    ("redirect", gettext_lazy("Redirect the old address to the new one (301)")),
+    (
+        "gone",
+        gettext_lazy("The old address answers 410 Gone and names nothing (it exposed someone)"),
+    ),
 ]
-ERROR_OLD_ADDRESS = "The post was published at the old address: choose what that address does."
+ERROR_OLD_ADDRESS = gettext_lazy(
+    "The post was published at the old address: choose what that address does."
+)
 
 
 class PostEditForm(RevisionForm):
@@ -159,16 +189,20 @@ class PostEditForm(RevisionForm):
     slug = forms.SlugField(
         max_length=addresses.MAX_SLUG_LENGTH,
         required=False,
-        label="Address",
-        help_text="The last part of the public address, e.g. ketamine-and-your-bladder. "
-        "Left empty, it stays as it is.",
+        label=gettext_lazy("Address"),
+        help_text=gettext_lazy(
+            "The last part of the public address, e.g. ketamine-and-your-bladder. "
+            "Left empty, it stays as it is."
+        ),
     )
     old_address = forms.ChoiceField(
         choices=OLD_ADDRESS_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        label="If you change the address",
-        help_text="Readers and forums know the published address: say what it does from now on.",
+        label=gettext_lazy("If you change the address"),
+        help_text=gettext_lazy(
+            "Readers and forums know the published address: say what it does from now on."
+        ),
     )
     update_source = forms.BooleanField(
         required=False,
@@ -224,7 +258,6 @@ class PostEditForm(RevisionForm):
             pk=source.post_id
         )
 
-
     @property
     def slug_changed(self) -> bool:
         slug: object = self.cleaned_data.get("slug", self.post.slug)
@@ -257,11 +290,13 @@ class PostEditForm(RevisionForm):
 
 
 class SourceForm(ValidUtf8Form):
-    title = forms.CharField(max_length=300, required=False)
-    url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="URL")
+    title = forms.CharField(max_length=300, required=False, label=gettext_lazy("Title"))
+    url = forms.URLField(
+        max_length=1000, required=False, assume_scheme="https", label=gettext_lazy("URL")
+    )
     consulted = forms.DateField(
         required=False,
-        label="Consulted on",
+        label=gettext_lazy("Consulted on"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -271,10 +306,14 @@ class SourceForm(ValidUtf8Form):
         # A title refused for its characters has already been given a message.
         untitled = not data.get("title") and "title" not in self.errors
         if (data.get("url") or data.get("consulted")) and untitled:
-            self.add_error("title", "Give this source a title (e.g. the publisher and document).")
+            self.add_error(
+                "title", _("Give this source a title (e.g. the publisher and document).")
+            )
         consulted = data.get("consulted")
         if consulted and consulted > timezone.localdate() + datetime.timedelta(days=1):
-            self.add_error("consulted", "The date a source was consulted cannot be in the future.")
+            self.add_error(
+                "consulted", _("The date a source was consulted cannot be in the future.")
+            )
         return data
 
     def source(self) -> Source | None:
