@@ -5,6 +5,7 @@ recipient gets in their own language."""
 from __future__ import annotations
 
 import datetime
+import html
 from typing import Any
 
 import pytest
@@ -74,7 +75,9 @@ def test_the_chooser_is_a_post_with_a_csrf_token(author: Any) -> None:
 def test_a_language_not_offered_is_refused_with_the_reason(author_client: Client) -> None:
     response = author_client.post(LANGUAGE_PAGE, {"language": "xx"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400
-    assert words("fr", "Choose one of the languages offered.") in response.content.decode()
+    assert words("fr", "Choose one of the languages offered.") in html.unescape(
+        response.content.decode()
+    )
     assert not StudioProfile.objects.exists()
 
 
