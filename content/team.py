@@ -11,9 +11,10 @@ refuses their password and no longer finds the user of an existing session, so a
 still hold is anonymous from its next request on.
 
 An invitation is a user with an unusable password and the chosen roles, and a mail with a link
-to set the password. The link is Django's password-reset link (default_token_generator, checked
-by PasswordResetConfirmView): it works once, and for PASSWORD_RESET_TIMEOUT; an editor can send
-it again while the colleague has set no password yet.
+to set the password. The link is Django's password-reset link with a salt and a lifetime of its
+own (InvitationTokenGenerator, checked by the welcome page): it works once, and for
+INVITATION_TIMEOUT (a week by default); an editor can send it again while the colleague has set
+no password yet. Setting it is an audit event, and the team page says when they joined.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, User
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -32,8 +34,9 @@ from django.db.models import Prefetch, QuerySet
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
@@ -188,7 +191,10 @@ def invite(
                 last_name=last_name.strip()[:150],
                 is_staff=roles.EDITORS in {g.name for g in groups},  # editors use the admin
             )
-    except IntegrityError:  # the same name, invited by someone else a moment ago
+    except IntegrityError:  # the same name or address, invited by someone else a moment ago
+        # (the database keeps addresses unique, case ignored: migration 0021)
+        if User.objects.filter(email__iexact=email).exists():
+            raise TeamError(ERROR_EMAIL_TAKEN.format(email=email), field="email") from None
         raise TeamError(ERROR_USERNAME_TAKEN.format(username=username), field="username") from None
     user.groups.set(groups)
     _record(AuditEvent.Action.USER_INVITED, actor=editor, user=user, roles=[g.name for g in groups])
@@ -268,6 +274,69 @@ def reactivate(*, actor: Actor, user: User) -> User:
     return user
 
 
+# --- The invitation's link ----------------------------------------------------------------
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Django's password-reset token (bound to the account's password, last login and address,
+    so it works once) with its own salt, so a reset link is no invitation nor the reverse, and
+    its own lifetime: settings.INVITATION_TIMEOUT instead of PASSWORD_RESET_TIMEOUT, which
+    Django's check_token() reads directly."""
+
+    key_salt = "content.team.InvitationTokenGenerator"
+
+    def issued_at(self, user: User | None, token: str | None) -> int | None:
+        """When the token was made (the generator's seconds), if it is `user`'s and ours."""
+        if user is None or not token:
+            return None
+        try:
+            stamp, _signature = token.split("-")
+            issued = base36_to_int(stamp)
+        except ValueError:
+            return None
+        for secret in [self.secret, *self.secret_fallbacks]:
+            if constant_time_compare(self._make_token_with_timestamp(user, issued, secret), token):
+                return issued
+        return None
+
+    def _age(self, issued: int) -> int:
+        return self._num_seconds(self._now()) - issued
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        issued = self.issued_at(user, token)
+        return issued is not None and self._age(issued) <= settings.INVITATION_TIMEOUT
+
+    def expired(self, user: User | None, token: str | None) -> bool:
+        """The link is this person's, unused, and too old: they need a new one."""
+        issued = self.issued_at(user, token)
+        return issued is not None and self._age(issued) > settings.INVITATION_TIMEOUT
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+@transaction.atomic
+def accept_invitation(*, user: User, password: str) -> User:
+    """The invited colleague chose their password (the welcome page checked the link): set it
+    and record that they joined, in one transaction. They are the event's actor."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    joining = not user.has_usable_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    password_validation.password_changed(password, user)  # as SetPasswordForm.save() does
+    if joining:
+        _record(AuditEvent.Action.INVITATION_ACCEPTED, actor=user, user=user)
+    return user
+
+
+def joined_on(users: Iterable[User]) -> dict[int, Any]:
+    """{user id: when they set their password from the invitation}, in one query."""
+    events = AuditEvent.objects.filter(
+        action=AuditEvent.Action.INVITATION_ACCEPTED, actor_id__in=[u.pk for u in users]
+    )
+    return dict(events.order_by("created_at").values_list("actor_id", "created_at"))
+
+
 # --- The invitation mail -------------------------------------------------------------------
 
 
@@ -288,9 +357,9 @@ def invitation_mail(user: User, inviter: User | None, language: str = "") -> Ema
         "user": user,
         "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
+        "token": invitation_tokens.make_token(user),
         "studio_base_url": settings.STUDIO_BASE_URL,
-        "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "hours": settings.INVITATION_TIMEOUT // 3600,
     }
     # In the newcomer's studio language if they chose one, else `language` (the inviting
     # editor's), whatever language the worker that sends it speaks.

@@ -187,6 +187,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # PASSWORD_RESET_MAIL_MINUTES at most.
 PASSWORD_RESET_TIMEOUT = 3600
 PASSWORD_RESET_MAIL_MINUTES = int(os.environ.get("PASSWORD_RESET_MAIL_MINUTES", "15"))
+# An invitation's link (content/team.py) works once, for this many seconds: a newcomer may read
+# the mail days later, unlike someone who just asked for a reset.
+INVITATION_TIMEOUT = int(os.environ.get("INVITATION_TIMEOUT", str(7 * 24 * 3600)))
 
 # A session ends after SESSION_IDLE_MINUTES without a studio request; each studio request
 # pushes the end back (harmreduction/middleware.py; not SESSION_SAVE_EVERY_REQUEST, which would

@@ -68,19 +68,21 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     members = list(team.team_members())
+    joined = team.joined_on(members)
     rows = [
         {
             "user": member,
             "roles": [team.ROLE_LABELS[name] for name in team.held_roles(member)],
             "form": bound if bound is not None and member.pk == bound_pk else _roles_form(member),
             "invited": not member.has_usable_password(),
+            "joined": joined.get(member.pk),
         }
         for member in members
     ]
     context = {
         "rows": rows,
         "invite_form": invite_form or InviteForm(),
-        "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "hours": settings.INVITATION_TIMEOUT // 3600,
     }
     return render(request, TEMPLATE, context, status=status)
 
@@ -186,15 +188,33 @@ def team_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class WelcomeView(auth_views.PasswordResetConfirmView):
-    """The invitation's link: choose a password (Django's reset confirmation, the same token).
-    A deactivated account's link does not work."""
+    """The invitation's link: choose a password (Django's reset confirmation with the
+    invitation's token, content.team.InvitationTokenGenerator). A deactivated account's link
+    does not work; an expired one says to ask for a new one. Setting the password is audited
+    (content.team.accept_invitation)."""
 
     template_name = "registration/invitation_confirm.html"
     success_url = reverse_lazy("content:team_welcome_done")
+    token_generator = team.invitation_tokens
 
     def get_user(self, uidb64: str) -> Any:
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        assert self.user is not None  # the form is offered only on a valid link
+        team.accept_invitation(user=self.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if not self.validlink:
+            token = self.kwargs.get("token")
+            if token == self.reset_url_token:
+                token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+            context["expired"] = team.invitation_tokens.expired(self.user, token)
+        return context
 
 
 welcome = WelcomeView.as_view()
