@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications, reposts, roles, signing_keys, trust
+from content import notifications, reposts, roles, signing_keys, trust, workflow
 from content.demo_data import (
     DEMO_FRAME_LANGUAGES,
     DEMO_KEY_EMAIL,
@@ -32,6 +32,8 @@ from content.demo_data import (
     DEMO_PROFILES,
     DEMO_SIGNED_PROFILES,
     DEMO_USERS,
+    SCHEDULED,
+    SCHEDULED_IN,
     DemoPost,
 )
 from content.exporters.frames import DEFAULT_FRAMES
@@ -42,6 +44,8 @@ from content.models import (
     Post,
     PostState,
     PublicVersion,
+    ReviewPolicy,
+    Schedule,
     SignedStatement,
     SigningKey,
 )
@@ -85,8 +89,29 @@ def _republish(demo: DemoPost, post: Post, users: dict[str, User]) -> None:
     _bring(demo, post, PostState.PUBLISHED, users)
 
 
+def _schedule_publication(demo: DemoPost, post: Post, users: dict[str, User]) -> None:
+    """In review, approved by as many reviewers as its kind needs, and its publication
+    scheduled by the editor SCHEDULED_IN from now: the home lists it under what is scheduled
+    (and a running worker publishes it then)."""
+    post = _bring(demo, post, PostState.IN_REVIEW, users)
+    required = ReviewPolicy.for_kind(post.kind).required_approvals
+    for name in demo.reviewers[:required]:
+        workflow.approve(post=post, actor=users[name], revision_id=post.latest_revision_id)
+    run_at = (timezone.now() + SCHEDULED_IN).replace(minute=0, second=0, microsecond=0)
+    workflow.schedule(
+        post=post,
+        actor=users["eva"],
+        kind=Schedule.Kind.PUBLISH,
+        run_at=run_at,
+        revision_id=post.latest_revision_id,
+    )
+
+
 def _run_workflow(demo: DemoPost, post: Post, users: dict[str, User]) -> None:
     """Bring a demo post into the state its plan names, through the real transitions."""
+    if demo.workflow == SCHEDULED:
+        _schedule_publication(demo, post, users)
+        return
     if demo.workflow == PostState.WITHDRAWN:
         # Reposted while it was published, so the withdrawal leaves a repost to take down.
         _bring(demo, post, PostState.PUBLISHED, users)

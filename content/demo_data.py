@@ -6,6 +6,7 @@ is content.demo.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,7 +264,42 @@ def _mdma(
     )
 
 
+# A post's `workflow` may also be SCHEDULED: approved, and its publication scheduled by the
+# editor SCHEDULED_IN from the time of seeding (content.demo), so the home shows it.
+SCHEDULED = "scheduled"
+SCHEDULED_IN = datetime.timedelta(days=3)
+
+FESTIVAL_BODY = """\
+Festival weekends mean heat, long nights and often more than one substance. A few habits keep
+most people out of the first-aid tent.
+
+- **Drink water regularly** (about 250 ml an hour when dancing) and take breaks in the shade.
+- **Do not mix** alcohol with MDMA, ketamine or GHB: the combinations cause most emergencies.
+- **Start low, go slow**: wait at least two hours before taking more.
+- **Look after each other** and go to the first-aid post at once if someone is confused or hot.
+"""
+
 DEMO_POSTS = [
+    DemoPost(
+        language="en",
+        kind=PostKind.ARTICLE,
+        slug="festival-weekend-safer-use",
+        author="anna",
+        workflow=SCHEDULED,
+        versions=[
+            (
+                "For the festival weekend",
+                RevisionContent(
+                    title="Festival weekend: staying safe",
+                    summary="Water, breaks, no mixing and looking after each other.",
+                    body=FESTIVAL_BODY,
+                    sources=(TRIPSIT, DRUGLIJN),
+                    substances=("MDMA", "ketamine"),
+                    topics=("festivals", "mixing"),
+                ),
+            ),
+        ],
+    ),
     DemoPost(
         language="en",
         kind=PostKind.DRUG_ALERT,
