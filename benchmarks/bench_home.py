@@ -1,8 +1,7 @@
 """The studio home by role at 10,000 posts: milliseconds per request, SQL queries, slowest ones.
 
-    .venv/bin/python benchmarks/bench_load.py --only nothing   # seed bench_load once (or reuse)
-    .venv/bin/python benchmarks/bench_home.py                  # then time the homes in-process
-    .venv/bin/python benchmarks/bench_home.py --explain        # ... with the slowest plans
+    .venv/bin/python benchmarks/bench_home.py              # time the homes in-process
+    .venv/bin/python benchmarks/bench_home.py --explain    # ... with the slowest queries' plans
 
 It reads a database seeded by `manage.py seed_load` (bench_load.py seeds `bench_load`; any
 other seeded database can be named with --database-url) and changes nothing in it. Each home
