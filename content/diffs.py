@@ -39,6 +39,7 @@ from typing import Literal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from content.revision_schema import RevisionContent, diff_rows
 
@@ -50,8 +51,12 @@ MAX_FIELD_TOKENS = 40_000
 # How many times the gaps between anchors are aligned again, with what is unique in each gap.
 MAX_DEPTH = 6
 
-NOTE_TOO_DIFFERENT = "Too different to compare word by word: shown as removed and added paragraphs."
-NOTE_LINE_ENDINGS = "Only the line endings changed (Windows and Unix style); the text is the same."
+NOTE_TOO_DIFFERENT = gettext_lazy(
+    "Too different to compare word by word: shown as removed and added paragraphs."
+)
+NOTE_LINE_ENDINGS = gettext_lazy(
+    "Only the line endings changed (Windows and Unix style); the text is the same."
+)
 
 _WORDS = re.compile(r"\s+|[^\s]+")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")
@@ -118,7 +123,7 @@ def diff_text(
     a_text, b_text = _unix(old), _unix(new)
     if a_text == b_text:
         # The field did change when only line endings differ: say so rather than mark nothing.
-        note = _note(NOTE_LINE_ENDINGS) if old != new else ""
+        note = _note(str(NOTE_LINE_ENDINGS)) if old != new else ""
         return DiffResult(mark_safe(note + escape(b_text)), 0)  # noqa: S308 - escaped
     work = _Work(max_block_tokens, max_field_tokens)
     a, b = _LINES.findall(a_text), _LINES.findall(b_text)
@@ -275,7 +280,7 @@ def _render(pieces: list[_Piece]) -> str:
     def flush() -> None:
         nonlocal whole
         if whole:
-            out.append(_note(NOTE_TOO_DIFFERENT))
+            out.append(_note(str(NOTE_TOO_DIFFERENT)))
         gone, came = "".join(removed), "".join(added)
         if gone:
             out.append(f"<del>{escape(gone)}</del>")

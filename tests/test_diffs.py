@@ -137,7 +137,7 @@ def test_blocks_past_the_field_budget_are_shown_whole_and_earlier_ones_word_by_w
 
     assert result.whole_blocks == 4
     assert result.html.startswith("Dose 0.\nTake <del>one</del><ins>half a</ins> pill")
-    assert result.html.count(NOTE_TOO_DIFFERENT) == result.whole_blocks
+    assert result.html.count(str(NOTE_TOO_DIFFERENT)) == result.whole_blocks
     assert sides(result.html) == (old, new)
 
 
@@ -233,4 +233,4 @@ def test_the_compare_page_of_two_unrelated_95_kb_revisions_answers(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert NOTE_TOO_DIFFERENT in page  # unrelated bodies: shown whole, under the note
+    assert str(NOTE_TOO_DIFFERENT) in page  # unrelated bodies: shown whole, under the note
