@@ -245,6 +245,9 @@ def test_the_admin_refuses_a_dialect_of_another_format(client: Any, editor: Any)
         "link_policy": "keep",
         "image_policy": "link",
         "active": "on",
+        # the inline of headers and footers per language, left empty
+        "frames-TOTAL_FORMS": 0,
+        "frames-INITIAL_FORMS": 0,
     }
     response = client.post("/admin/content/exportprofile/add/", data)
     assert response.status_code == 200
