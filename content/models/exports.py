@@ -69,17 +69,25 @@ class SigningKey(models.Model):
         REVOKED = "revoked", gettext_lazy("Revoked")
 
     fingerprint = models.CharField(max_length=40, unique=True)
-    label = models.CharField(max_length=100, help_text="What the team calls this key.")
+    label = models.CharField(max_length=100, help_text=gettext_lazy(
+        "What the team calls this key."
+    ))
     uids = models.JSONField(default=list, blank=True)
-    created = models.DateTimeField(null=True, blank=True, help_text="When gpg made the key.")
+    created = models.DateTimeField(null=True, blank=True, help_text=gettext_lazy(
+        "When gpg made the key."
+    ))
     expires = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.CharField(
-        max_length=300, blank=True, help_text="Why it was retired or revoked; shown to readers."
+        max_length=300, blank=True, help_text=gettext_lazy(
+            "Why it was retired or revoked; shown to readers."
+        )
     )
     active = models.BooleanField(
-        default=True, help_text="Inactive keys are kept for the record but cannot be chosen."
+        default=True, help_text=gettext_lazy(
+            "Inactive keys are kept for the record but cannot be chosen."
+        )
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -121,7 +129,9 @@ class ExportProfile(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(500), MaxValueValidator(1_000_000)],
-        help_text="Characters per forum post, header and footer included; empty: no limit.",
+        help_text=gettext_lazy(
+            "Characters per forum post, header and footer included; empty: no limit."
+        ),
     )
     link_policy = models.CharField(
         max_length=20, choices=LinkPolicy.choices, default=LinkPolicy.KEEP
@@ -130,11 +140,13 @@ class ExportProfile(models.Model):
         max_length=10, choices=ImagePolicy.choices, default=ImagePolicy.LINK
     )
     tor = models.BooleanField(
-        default=False, help_text="A Tor forum: our links go to the onion site, no clear-net links."
+        default=False, help_text=gettext_lazy(
+            "A Tor forum: our links go to the onion site, no clear-net links."
+        )
     )
     header_template = models.TextField(blank=True)
     footer_template = models.TextField(blank=True)
-    sign = models.BooleanField(default=False, help_text="PGP clear-sign every part.")
+    sign = models.BooleanField(default=False, help_text=gettext_lazy("PGP clear-sign every part."))
     signing_key = models.ForeignKey(
         SigningKey, null=True, blank=True, on_delete=models.PROTECT, related_name="profiles"
     )
@@ -251,7 +263,9 @@ class Repost(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="reposts")
     profile = models.ForeignKey(ExportProfile, on_delete=models.PROTECT, related_name="reposts")
     where = models.CharField(
-        max_length=500, help_text="The thread's URL, or the forum's name if it has no URL."
+        max_length=500, help_text=gettext_lazy(
+            "The thread's URL, or the forum's name if it has no URL."
+        )
     )
     posted_on = models.DateField()
     recorded_by = models.ForeignKey(
@@ -308,7 +322,7 @@ class SignedStatement(WrittenOnce):
         MIRRORS = "mirrors", gettext_lazy("Mirror list")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField(help_text="The clear-signed text, exactly as served.")
+    text = models.TextField(help_text=gettext_lazy("The clear-signed text, exactly as served."))
     fingerprint = models.CharField(max_length=40)
     valid_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

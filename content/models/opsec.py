@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from content.models.posts import Revision
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
@@ -24,7 +25,9 @@ class OpsecPhrase(models.Model):
     """A phrase that must not leave the studio, e.g. "internal note" (case is ignored)."""
 
     phrase = models.CharField(max_length=100, unique=True)
-    note = models.CharField(max_length=200, blank=True, help_text="Why it must not go out.")
+    note = models.CharField(max_length=200, blank=True, help_text=gettext_lazy(
+        "Why it must not go out."
+    ))
 
     class Meta:
         ordering = ["phrase"]
@@ -42,8 +45,12 @@ class OpsecPhrase(models.Model):
 class AllowedNumber(models.Model):
     """A public phone number a post may give (a helpline, an emergency number)."""
 
-    number = models.CharField(max_length=40, unique=True, help_text="E.g. +32 78 15 10 20.")
-    label = models.CharField(max_length=100, help_text="Whose number it is, e.g. Druglijn.")
+    number = models.CharField(max_length=40, unique=True, help_text=gettext_lazy(
+        "E.g. +32 78 15 10 20."
+    ))
+    label = models.CharField(max_length=100, help_text=gettext_lazy(
+        "Whose number it is, e.g. Druglijn."
+    ))
 
     class Meta:
         ordering = ["label"]
@@ -72,9 +79,11 @@ class OpsecOverride(WrittenOnce):
 
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="opsec_overrides")
-    key = models.CharField(max_length=80, help_text="The finding's stable key.")
+    key = models.CharField(max_length=80, help_text=gettext_lazy("The finding's stable key."))
     rule = models.CharField(max_length=40)
-    where = models.CharField(max_length=200, help_text="Where the finding was, when overridden.")
+    where = models.CharField(max_length=200, help_text=gettext_lazy(
+        "Where the finding was, when overridden."
+    ))
     reason = models.TextField(max_length=1000)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opsec_overrides"
@@ -95,4 +104,3 @@ class OpsecOverride(WrittenOnce):
 
     def __str__(self) -> str:
         return f"{self.revision} {self.rule} ({self.where})"
-

@@ -37,7 +37,9 @@ ERROR_REVISION_IMMUTABLE = "A revision is never changed once written; save a new
 class Language(models.Model):
     """A language posts are written in. nl, fr and en come from a migration; editors add more."""
 
-    code = models.CharField(max_length=12, unique=True, help_text="BCP 47 code, e.g. nl or fr-BE.")
+    code = models.CharField(max_length=12, unique=True, help_text=gettext_lazy(
+        "BCP 47 code, e.g. nl or fr-BE."
+    ))
     name = models.CharField(max_length=60)
 
     class Meta:
@@ -221,7 +223,7 @@ class Post(models.Model):
     translation_group = models.UUIDField(
         default=uuid.uuid4,
         db_index=True,
-        help_text="Posts sharing this value are translations of each other.",
+        help_text=gettext_lazy("Posts sharing this value are translations of each other."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts_created"
@@ -238,22 +240,30 @@ class Post(models.Model):
         max_length=20, choices=PostState.choices, default=PostState.DRAFT, db_index=True
     )
     state_note = models.CharField(
-        max_length=1000, blank=True, help_text="Why the post is in its state (a reviewer's reason)."
+        max_length=1000, blank=True, help_text=gettext_lazy(
+            "Why the post is in its state (a reviewer's reason)."
+        )
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     review_due = models.DateField(null=True, blank=True, db_index=True)
     last_reviewed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Start of the current review cycle of the published text."
+        null=True, blank=True, help_text=gettext_lazy(
+            "Start of the current review cycle of the published text."
+        )
     )
     published_base_number = models.PositiveIntegerField(
-        default=0, help_text="Number of the revision published before the current one (0: none)."
+        default=0, help_text=gettext_lazy(
+            "Number of the revision published before the current one (0: none)."
+        )
     )
     # Set by workflow.withdraw(). The public reason is shown on the 410 page and in withdrawal
     # notices; the internal reason stays in state_note and the audit log.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     public_reason = models.CharField(
-        max_length=500, blank=True, help_text="Why it was withdrawn, in words for readers."
+        max_length=500, blank=True, help_text=gettext_lazy(
+            "Why it was withdrawn, in words for readers."
+        )
     )
 
     objects = PostQuerySet.as_manager()
@@ -439,7 +449,9 @@ class Revision(WrittenOnce):
     created_at = models.DateTimeField(auto_now_add=True)
     content_hash = models.CharField(max_length=64, db_index=True)
     rendered_html = models.TextField(
-        help_text="Sanitized HTML of the body, rendered once when the revision is written."
+        help_text=gettext_lazy(
+            "Sanitized HTML of the body, rendered once when the revision is written."
+        )
     )
 
     objects = RevisionQuerySet.as_manager()

@@ -28,7 +28,9 @@ class ReviewPolicy(models.Model):
     review_interval_days = models.PositiveIntegerField(
         default=365,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
-        help_text="Days after publication (or the last re-review) until the next review is due.",
+        help_text=gettext_lazy(
+            "Days after publication (or the last re-review) until the next review is due."
+        ),
     )
     # Whether every newly published revision of a post of this kind matters for safety to its
     # translations (content.translations); an author may also mark one revision as such.
