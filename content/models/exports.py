@@ -22,14 +22,18 @@ from content.exporters.registry import dialect_choices, dialect_keys, format_cho
 from content.models.posts import Language, Post, PostState, Revision
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
-ERROR_DIALECT = "Format “{format}” has no dialect “{dialect}”; choose one of: {choices}."
-ERROR_NO_DIALECT = "Format “{format}” has no dialects; leave the dialect empty."
-ERROR_SIGN_WITHOUT_KEY = "Choose the signing key this profile signs with, or switch signing off."
-ERROR_TOR_LINKS = (
+ERROR_DIALECT = gettext_lazy(
+    "Format “{format}” has no dialect “{dialect}”; choose one of: {choices}."
+)
+ERROR_NO_DIALECT = gettext_lazy("Format “{format}” has no dialects; leave the dialect empty.")
+ERROR_SIGN_WITHOUT_KEY = gettext_lazy(
+    "Choose the signing key this profile signs with, or switch signing off."
+)
+ERROR_TOR_LINKS = gettext_lazy(
     "A Tor profile must use the link policy “onion and internal only”: other policies leave "
     "clear-net addresses a forum would turn into links."
 )
-ERROR_TOR_URL = (
+ERROR_TOR_URL = gettext_lazy(
     "A Tor profile's {field} may not show {{url}} (the clear-net address); use {{onion_url}}."
 )
 
@@ -236,8 +240,12 @@ class ExportProfileFrame(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
-        profile = self.profile if self.profile_id is not None else None
-        template_errors(self, tor=bool(profile and profile.tor), into=errors)
+        # The profile as its form has it, saved or not (the admin's add page checks both at once).
+        try:
+            tor = self.profile.tor
+        except ExportProfile.DoesNotExist:
+            tor = False
+        template_errors(self, tor=tor, into=errors)
         if errors:
             raise ValidationError(errors)
 

@@ -398,6 +398,40 @@ def test_a_frame_is_checked_like_the_profiles_own(
     assert header not in {frame.header_template for frame in record.frames.all()}
 
 
+def test_a_profile_switched_to_tor_is_refused_while_a_frame_still_shows_the_clear_net_url(
+    client: Any, editor: Any
+) -> None:
+    record = profile("phpbb")  # its Dutch and French footers show {url}
+    values = profile_admin_data(record) | {
+        "tor": "on", "link_policy": "onion_internal",
+        "footer_template": DEFAULT_FRAMES["en"].footer_tor,
+    }  # fmt: skip
+    client.force_login(editor)
+    response = client.post(reverse("admin:content_exportprofile_change", args=[record.pk]), values)
+    assert response.status_code == 200 and "may not show {url}" in response.content.decode()
+    assert not profile("phpbb").tor
+
+
+def test_a_new_tor_profile_with_a_clear_net_url_in_a_frame_is_refused(
+    client: Any, editor: Any
+) -> None:
+    values = {
+        "name": "New Tor forum", "slug": "new-tor", "format": "bbcode", "dialect": "phpbb3",
+        "link_policy": "onion_internal", "image_policy": "drop", "tor": "on", "active": "on",
+        "header_template": "{title}", "footer_template": "{onion_url}",
+        "frames-TOTAL_FORMS": 1, "frames-INITIAL_FORMS": 0,
+        "frames-0-language": Language.objects.get(code="nl").pk,
+        "frames-0-header_template": "{title}", "frames-0-footer_template": "Zie {url}",
+    }  # fmt: skip
+    client.force_login(editor)
+    response = client.post(reverse("admin:content_exportprofile_add"), values)
+    assert response.status_code == 200 and "may not show {url}" in response.content.decode()
+    assert not ExportProfile.objects.filter(slug="new-tor").exists()
+    values["frames-0-footer_template"] = "Zie {onion_url}"
+    assert client.post(reverse("admin:content_exportprofile_add"), values).status_code == 302
+    assert profile("new-tor").frame_for("nl") == ("{title}", "Zie {onion_url}")
+
+
 def test_the_seeded_profiles_have_dutch_and_french_frames_for_their_kind_of_forum(db: Any) -> None:
     for slug in ("dread", "phpbb-tor", "phpbb", "xenforo", "reddit", "discourse", "plain-text"):
         record = profile(slug)
