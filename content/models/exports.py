@@ -178,9 +178,9 @@ class ExportProfile(models.Model):
             )
         template_errors(self, tor=self.tor, into=errors)
         if self.tor and self.link_policy != LinkPolicy.ONION_INTERNAL:
-            errors.setdefault("link_policy", []).append(ERROR_TOR_LINKS)
+            errors.setdefault("link_policy", []).append(str(ERROR_TOR_LINKS))
         if self.sign and self.signing_key_id is None:
-            errors.setdefault("signing_key", []).append(ERROR_SIGN_WITHOUT_KEY)
+            errors.setdefault("signing_key", []).append(str(ERROR_SIGN_WITHOUT_KEY))
         if errors:
             raise ValidationError(errors)
 

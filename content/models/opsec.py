@@ -18,7 +18,9 @@ from content.models.posts import Revision
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_OVERRIDE_IMMUTABLE = "An override is never changed once recorded; it stays in the history."
-ERROR_NUMBER_DIGITS = "Give a phone number with at least 3 digits, e.g. 112 or +32 78 15 10 20."
+ERROR_NUMBER_DIGITS = gettext_lazy(
+    "Give a phone number with at least 3 digits, e.g. 112 or +32 78 15 10 20."
+)
 
 
 class OpsecPhrase(models.Model):
@@ -39,7 +41,7 @@ class OpsecPhrase(models.Model):
     def clean(self) -> None:
         self.phrase = " ".join(self.phrase.split())
         if not self.phrase:
-            raise ValidationError({"phrase": "Give the phrase to look for."})
+            raise ValidationError({"phrase": gettext_lazy("Give the phrase to look for.")})
 
 
 class AllowedNumber(models.Model):
