@@ -367,8 +367,10 @@ def test_a_replacement_of_a_dutch_post_says_what_changed_in_dutch(
 
 
 def test_an_editor_edits_the_dutch_frame_in_the_admin_and_it_is_audited(
-    client: Any, editor: Any
+    client: Any, editor: Any, author: Any, reviewer: Any
 ) -> None:
+    post = published_in("nl", author, reviewer)
+    before = exports.export_post(post=post, profile=profile("phpbb"), actor=author, final=True)
     record = profile("phpbb")
     values = profile_admin_data(record)
     values["frames-1-header_template"] = "{title} - versie {version}"
@@ -376,6 +378,10 @@ def test_an_editor_edits_the_dutch_frame_in_the_admin_and_it_is_audited(
     url = reverse("admin:content_exportprofile_change", args=[record.pk])
     assert client.post(url, values).status_code == 302
     assert record.frame_for("nl")[0] == "{title} - versie {version}"
+    # The export cache gives the new frame at once (the frame is part of its key).
+    after = exports.export_post(post=post, profile=profile("phpbb"), actor=author, final=True)
+    assert "Blue Punisher nl - versie 1" in after.parts[0]
+    assert "Blue Punisher nl - versie 1" not in before.parts[0]
     event = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_PROFILE_CHANGED).last()
     assert event is not None and event.details["frames"] == ["nl"]
 
