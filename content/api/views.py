@@ -27,6 +27,7 @@ from django.http import (
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -49,8 +50,8 @@ from content.exports import reader_copies
 from content.models import Post, PostQuerySet, PublicVersion, Tag
 from content.public_cache import CACHE_CONTROL, RELEASE
 
-ERROR_NOT_FOUND = "No published post at this address."
-ERROR_NO_SUCH_PATH = "There is no such address in this API."
+ERROR_NOT_FOUND = gettext_lazy("No published post at this address.")
+ERROR_NO_SUCH_PATH = gettext_lazy("There is no such address in this API.")
 
 # What the list reads of a post and its published revision: not the text, its HTML or sources.
 LIST_COLUMNS = (
@@ -239,6 +240,6 @@ def _translations(post: Post) -> PostQuerySet:
 
 def no_such_path(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any other address under /api/: a JSON 404, not the site's HTML page."""
-    response = JsonResponse({"detail": ERROR_NO_SUCH_PATH}, status=HTTPStatus.NOT_FOUND)
+    response = JsonResponse({"detail": str(ERROR_NO_SUCH_PATH)}, status=HTTPStatus.NOT_FOUND)
     patch_cache_control(response, no_cache=True)
     return response
