@@ -67,7 +67,7 @@ def test_a_reviewer_cannot_start_a_translation(
     assert response.status_code == 403
     assert Post.objects.count() == 1
     page = client.get(reverse("content:post_detail", args=[source.pk])).content.decode()
-    assert 'data-action="translate"' not in page
+    assert reverse("content:post_translate", args=[source.pk]) not in page
 
 
 def test_the_post_page_flags_a_translation_behind_its_source_with_the_sources_diff(
