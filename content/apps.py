@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 class ContentConfig(AppConfig):
     name = "content"
-    verbose_name = "Content"
+    verbose_name = gettext_lazy("Content")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

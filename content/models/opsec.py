@@ -33,7 +33,7 @@ class OpsecPhrase(models.Model):
 
     class Meta:
         ordering = ["phrase"]
-        verbose_name = "opsec phrase"
+        verbose_name = gettext_lazy("opsec phrase")
 
     def __str__(self) -> str:
         return self.phrase
@@ -56,7 +56,7 @@ class AllowedNumber(models.Model):
 
     class Meta:
         ordering = ["label"]
-        verbose_name = "allowed phone number"
+        verbose_name = gettext_lazy("allowed phone number")
 
     def __str__(self) -> str:
         return f"{self.label}: {self.number}"
@@ -96,7 +96,7 @@ class OpsecOverride(WrittenOnce):
 
     class Meta:
         ordering = ["revision", "created_at"]
-        verbose_name = "opsec override"
+        verbose_name = gettext_lazy("opsec override")
         constraints = [
             models.UniqueConstraint(fields=["revision", "key"], name="one_override_per_finding"),
         ]
