@@ -282,11 +282,11 @@ def doses(content: RevisionContent) -> Counter[str]:
 def public_note_reason(old: RevisionContent, new: RevisionContent, *, kind: str) -> str:
     """What `new` changes that readers of `old` rely on ("" when nothing such changed)."""
     if doses(old) != doses(new):
-        return "a dose"
+        return _("a dose")
     if {tag_key(n) for n in old.substances} != {tag_key(n) for n in new.substances}:
-        return "the substances"
+        return _("the substances")
     if kind == PostKind.DRUG_ALERT and (old.title, old.summary) != (new.title, new.summary):
-        return "the title or summary of a drug alert"
+        return _("the title or summary of a drug alert")
     return ""
 
 
