@@ -373,6 +373,7 @@ def studio_urls_for(post: Post) -> list[str]:
     samples = {
         "pk": post.pk,
         "number": 1,
+        "comment_pk": 1,
         "action": "submit",
         "uidb64": "MQ",  # the invitation link's parts
         "token": "not-a-token",
