@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
     from typing_extensions import TypeIs  # in typing from Python 3.13
@@ -25,7 +27,7 @@ EXPORTING = frozenset({"content.view_post", "content.export_final"})
 ERROR_SYSTEM_REPOST = (
     "A repost is recorded by the person who posted the text; a command cannot record one."
 )
-ERROR_NOT_SIGNED_IN = "Sign in to do this."
+ERROR_NOT_SIGNED_IN = gettext_lazy("Sign in to do this.")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def signed_in(actor: Actor) -> User:
     from django.contrib.auth.models import User
 
     if not isinstance(actor, User):
-        raise PermissionError(ERROR_NOT_SIGNED_IN)
+        raise PermissionError(str(ERROR_NOT_SIGNED_IN))
     return actor
 
 

@@ -178,7 +178,7 @@ ERROR_CERT_NOT_ARMORED = gettext_lazy(
     "Paste the revocation certificate: the armored block that starts with "
     "“-----BEGIN PGP PUBLIC KEY BLOCK-----”."
 )
-ERROR_CERT_SECRET = "That text holds a secret key, not a revocation certificate."  # noqa: S105
+ERROR_CERT_SECRET = gettext_lazy("That text holds a secret key, not a revocation certificate.")
 ERROR_CERT_WRONG_KEY = gettext_lazy(
     "That certificate does not revoke {key}: after importing it gpg still lists the key as "
     "valid. Check that it was made for fingerprint {fingerprint}."
