@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 
-from content.models import Tag
+from content.models import PostKind, Tag
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -42,6 +42,8 @@ ERROR_FACT_UNKNOWN = gettext_lazy(
 )
 ERROR_FACT_TOO_LONG = gettext_lazy("{label} is at most {limit} characters; shorten it.")
 ERROR_FACT_NOT_TEXT = gettext_lazy("{label} must be text.")
+ERROR_FACT_NOT_ROWS = gettext_lazy("{label} must be a list of rows.")
+ERROR_FACT_TOO_MANY_ROWS = gettext_lazy("{label}: at most {limit} rows; remove some.")
 
 
 class FactsInvalid(ValueError):
@@ -81,34 +83,133 @@ def _squash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Fact:
-    """One structured fact a kind of post states, e.g. a drug alert's "sold as"."""
+    """One structured fact a kind of post states, e.g. a drug alert's "sold as".
+
+    A fact is text, or, when it declares `columns`, a list of rows {column: text} (a drug
+    alert's substances found). Typed values (dates, amounts) are stored as text in a canonical
+    form (ISO dates, decimal numbers), so the hash and the diff read them as typed; what they
+    mean is checked by the kind's own rules (content.alerts for drug alerts). `choices` name the
+    stored values in a diff.
+    """
 
     name: str
     label: str
     max_length: int = 200
+    columns: tuple[str, ...] = ()
+    max_rows: int = 20
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def shown(self, value: Any) -> str:
+        """The value as a diff shows it: one line per row, a choice by its label."""
+        if self.columns:
+            rows = value if isinstance(value, (list, tuple)) else ()
+            return "\n".join(
+                " | ".join(str(row.get(column, "")) for column in self.columns if row.get(column))
+                for row in rows
+                if isinstance(row, Mapping)
+            )
+        labels = dict(self.choices)
+        return str(labels.get(value, value)) if value else ""
 
 
-# PostKind -> the facts a post of that kind may state, in the order a diff shows them. Empty for
-# every kind today: a kind's facts are declared here, and nothing else has to change.
-KIND_FACTS: dict[str, tuple[Fact, ...]] = {}
+SEVERITY_CHOICES: tuple[tuple[str, str], ...] = (
+    ("high_dose", cast("str", gettext_lazy("High dose"))),
+    ("unexpected_substance", cast("str", gettext_lazy("Unexpected substance"))),
+    ("dangerous_adulterant", cast("str", gettext_lazy("Dangerous adulterant"))),
+)
+SUBSTANCE_COLUMNS = ("name", "amount", "unit", "per")
 
 
-def validate_facts(kind: str, facts: Mapping[str, str]) -> None:
-    """Raise FactsInvalid unless every fact is one `kind` declares, as text within its limit."""
+def _fact(name: str, label: Any, **options: Any) -> Fact:
+    # A lazy label stays lazy: a diff reads it in the language of the page that shows it.
+    return Fact(name=name, label=cast("str", label), **options)
+
+
+# The facts of a drug alert (issue 14): text, ISO dates and decimal numbers as text, and the
+# substances found as rows. What each means (units, bounds, dates) is checked in content.alerts.
+DRUG_ALERT_FACTS: tuple[Fact, ...] = (
+    _fact("sold_as", gettext_lazy("Sold as")),
+    _fact("substances", gettext_lazy("Substances found"), columns=SUBSTANCE_COLUMNS, max_length=80),
+    _fact("colour", gettext_lazy("Colour"), max_length=80),
+    _fact("logo", gettext_lazy("Logo or imprint"), max_length=80),
+    _fact("shape", gettext_lazy("Shape"), max_length=80),
+    _fact("weight_mg", gettext_lazy("Weight (mg)"), max_length=12),
+    _fact("photo", gettext_lazy("Photo"), max_length=300),
+    _fact("tested_on", gettext_lazy("Tested on"), max_length=10),
+    _fact("tested_at", gettext_lazy("Tested at"), max_length=120),
+    _fact("tested_by", gettext_lazy("Tested by"), max_length=120),
+    _fact("severity", gettext_lazy("Severity"), max_length=40, choices=SEVERITY_CHOICES),
+    _fact("expires_on", gettext_lazy("Valid until"), max_length=10),
+)
+
+# PostKind -> the facts a post of that kind may state, in the order a diff shows them: a kind's
+# facts are declared here, and nothing else has to change.
+KIND_FACTS: dict[str, tuple[Fact, ...]] = {PostKind.DRUG_ALERT: DRUG_ALERT_FACTS}
+
+
+def validate_facts(kind: str, facts: Mapping[str, Any]) -> None:
+    """Raise FactsInvalid unless every fact is one `kind` declares, as text within its limit
+    (or, for a fact with columns, as rows of such text)."""
     declared = {fact.name: fact for fact in KIND_FACTS.get(kind, ())}
     for name, value in facts.items():
         fact = declared.get(name)
         if fact is None:
             raise FactsInvalid(ERROR_FACT_UNKNOWN.format(name=name[:80]))
+        if fact.columns:
+            _validate_rows(fact, value)
+            continue
         if not isinstance(value, str):
             raise FactsInvalid(ERROR_FACT_NOT_TEXT.format(label=fact.label))
         if len(value) > fact.max_length:
             raise FactsInvalid(ERROR_FACT_TOO_LONG.format(label=fact.label, limit=fact.max_length))
 
 
-def _fact_labels() -> dict[str, str]:
-    """Fact name -> label, in declaration order, over every kind (a diff need not know it)."""
-    return {fact.name: fact.label for facts in KIND_FACTS.values() for fact in facts}
+def _validate_rows(fact: Fact, rows: Any) -> None:
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, Mapping) for r in rows):
+        raise FactsInvalid(ERROR_FACT_NOT_ROWS.format(label=fact.label))
+    if len(rows) > fact.max_rows:
+        raise FactsInvalid(ERROR_FACT_TOO_MANY_ROWS.format(label=fact.label, limit=fact.max_rows))
+    for number, row in enumerate(rows, start=1):
+        for column, text in row.items():
+            if column not in fact.columns:
+                raise FactsInvalid(ERROR_FACT_UNKNOWN.format(name=str(column)[:80]))
+            label = f"{fact.label} {number}"
+            if not isinstance(text, str):
+                raise FactsInvalid(ERROR_FACT_NOT_TEXT.format(label=label))
+            if len(text) > fact.max_length:
+                raise FactsInvalid(ERROR_FACT_TOO_LONG.format(label=label, limit=fact.max_length))
+
+
+def _declared_facts() -> dict[str, Fact]:
+    """Fact name -> Fact, in declaration order, over every kind (a diff need not know it)."""
+    return {fact.name: fact for facts in KIND_FACTS.values() for fact in facts}
+
+
+def _clean_fact(value: Any) -> Any:
+    """Text squashed; rows as read-only mappings of squashed text, rows left empty dropped.
+    Anything else is kept as given, for validate_facts() to refuse with a message."""
+    if isinstance(value, str):
+        return _squash(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(row, Mapping) for row in value):
+        rows = (
+            {str(k): _squash(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in value
+        )
+        return tuple(
+            MappingProxyType({k: v for k, v in row.items() if v})
+            for row in rows
+            if any(row.values())
+        )
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: read-only mappings as dicts, tuples as lists."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 # --- Field kinds: how a value is cleaned, hashed, stored, read, diffed and edited -----------
@@ -204,29 +305,35 @@ class TagsKind(TextKind):
 
 
 class FactsKind(TextKind):
-    """Per-kind facts {name: text}; an empty value is no fact. One diff row per fact stated."""
+    """Per-kind facts {name: text or rows}; an empty value is no fact. One diff row per fact
+    stated (rows as one line each, so a changed amount is a changed line). Hashed and stored in
+    the same plain form, so a fact written as text hashes as it always did."""
 
-    in_form = False  # no kind declares facts yet, so no form asks for them
+    in_form = False  # asked for by the kind's own fieldset (content.forms.alerts)
 
     def clean(self, value: Any) -> Any:
-        facts = {str(name): _squash(text) for name, text in dict(value).items()}
-        return MappingProxyType({name: text for name, text in facts.items() if text})
+        facts = {str(name): _clean_fact(item) for name, item in dict(value).items()}
+        return MappingProxyType({name: item for name, item in facts.items() if item})
 
     def canonical(self, value: Any) -> Any:
-        return dict(value)
+        return _plain(value)
 
     def read(self, revision: Revision, name: str) -> Any:
         return getattr(revision, name) or {}
 
     def stored(self, value: Any) -> Any:
-        return dict(value)
+        return _plain(value)
 
     def rows(self, label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
-        labels = _fact_labels()
+        declared = _declared_facts()
         stated = old.keys() | new.keys()
-        names: list[str] = [name for name in labels if name in stated]
-        names += sorted(stated - labels.keys())
-        return [(labels.get(name, name), old.get(name, ""), new.get(name, "")) for name in names]
+        names: list[str] = [name for name in declared if name in stated]
+        names += sorted(stated - declared.keys())
+        rows = []
+        for name in names:
+            fact = declared.get(name) or Fact(name=name, label=name)
+            rows.append((fact.label, fact.shown(old.get(name, "")), fact.shown(new.get(name, ""))))
+        return rows
 
 
 @dataclass(frozen=True)
@@ -332,22 +439,30 @@ def content_field(
 class RevisionContent:
     """Everything a reviewer judges. Its hash binds an approval to exactly this content."""
 
-    title: str = content_field("Title", exported=True)
-    summary: str = content_field("Summary", exported=True, default="")
-    body: str = content_field("Body", MarkdownKind(), exported=True)
-    sources: tuple[Source, ...] = content_field("Sources", SourcesKind(), exported=True, default=())
-    substances: tuple[str, ...] = content_field(
-        "Substances", TagsKind(Tag.Kind.SUBSTANCE), default=()
+    title: str = content_field(gettext_lazy("Title"), exported=True)
+    summary: str = content_field(gettext_lazy("Summary"), exported=True, default="")
+    body: str = content_field(gettext_lazy("Body"), MarkdownKind(), exported=True)
+    sources: tuple[Source, ...] = content_field(
+        gettext_lazy("Sources"), SourcesKind(), exported=True, default=()
     )
-    topics: tuple[str, ...] = content_field("Topics", TagsKind(Tag.Kind.TOPIC), default=())
+    substances: tuple[str, ...] = content_field(
+        gettext_lazy("Substances"), TagsKind(Tag.Kind.SUBSTANCE), default=()
+    )
+    topics: tuple[str, ...] = content_field(
+        gettext_lazy("Topics"), TagsKind(Tag.Kind.TOPIC), default=()
+    )
     # Public "what changed, for readers" (a replacement repost opens with it); not change_note.
     # Hashed only when set, so revisions written before the note existed keep their hash.
     public_change_note: str = content_field(
-        "What changed, for readers", NoteKind(), hashed_when_empty=False, default=""
+        gettext_lazy("What changed, for readers"), NoteKind(), hashed_when_empty=False, default=""
     )
     # Structured facts of the post's kind (KIND_FACTS); hashed only when some are stated.
-    facts: Mapping[str, str] = content_field(
-        "Facts", FactsKind(), hashed_when_empty=False, default_factory=dict, hash=False
+    facts: Mapping[str, Any] = content_field(
+        gettext_lazy("Facts"),
+        FactsKind(),
+        hashed_when_empty=False,
+        default_factory=dict,
+        hash=False,
     )
     # A translation: the source revision it translates (content.translations), shown in the
     # diff; hashed only when set, so posts that are no translation keep their hash.
