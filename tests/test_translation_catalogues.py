@@ -95,3 +95,15 @@ def test_the_check_fails_when_a_compiled_catalogue_is_missing(tmp_path: Path) ->
     result = run_check("--no-makemessages", "--locale-dir", str(locale))
     assert result.returncode == 1
     assert "nl/django.po: django.mo is missing" in result.stdout
+
+
+def test_the_page_reader_finds_english_words_wherever_a_person_reads_them() -> None:
+    from tests.untranslated import english_left
+
+    page = (
+        '<html lang="nl"><body><h1 lang="en">Log in</h1><p lang="fr">Log in</p>'
+        '<p data-user-content>Log in</p><button title="Save">x</button>'
+        "<script>'Log in'</script><p>Opslaan</p></body></html>"
+    )
+    assert english_left(page, "nl") == ["Log in", "Save"]
+    assert english_left(page.replace("Log in</h1>", "Aanmelden</h1>"), "nl") == ["Save"]

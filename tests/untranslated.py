@@ -3,9 +3,9 @@
 A page is parsed with html5lib (as a browser would); its visible text and the attributes a
 person reads or hears (title, aria-label, placeholder, alt, a button's value) are compared with
 the catalogue of the page's language: a message whose translation differs from its English
-source must not appear in English. Text inside <script>, <style> and elements in another
-language than the page's (a post shown in its own language, marked with `lang`) is not the
-interface's and is skipped.
+source must not appear in English. Text inside <script>, <style>, elements marked
+`data-user-content` and elements in a third language (a post shown in its own language, marked
+with `lang`) is not the interface's and is skipped; an element marked English is read.
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ def _texts(element: Element, language: str, inherited: str) -> Iterator[str]:
     if element.tag in SKIPPED:
         return
     own = element.get("lang", inherited) or inherited
-    if own.split("-")[0] != language:
-        return  # another language's text: not the interface's
+    if element.get("data-user-content") is not None or own.split("-")[0] not in (language, "en"):
+        return  # a person's text, or another language's: not the interface's
+    # lang="en" hides nothing: English words marked as English are still English words.
     for name in READ_ATTRIBUTES:
         if element.get(name):
             yield element.get(name, "")
@@ -70,7 +71,7 @@ def _texts(element: Element, language: str, inherited: str) -> Iterator[str]:
         yield element.text
     for child in element:
         yield from _texts(child, language, own)
-        if child.tail and own.split("-")[0] == language:
+        if child.tail:
             yield child.tail
 
 

@@ -175,3 +175,18 @@ def test_the_mail_about_a_post_waiting_for_review_speaks_the_reviewers_language(
     assert expected != f"“{TEXTS[code].title}” (revision 1) is waiting for your review."
     assert message.subject.startswith(prefix) and expected in message.body
     assert english_left_in_text(message.subject + "\n" + message.body, code) == []
+
+
+def test_the_public_pages_of_a_language_speak_it(
+    client: Client, scene: dict[str, Any], code: str
+) -> None:
+    from tests.support import publish_latest
+
+    post = publish_latest(scene["post"], author=scene["author"], reviewer=scene["reviewer"])
+    for url in (f"/{code}/", post.get_public_url(), f"/{code}/substances/", f"/{code}/nergens/"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        page = response.content.decode()
+        assert f'<html lang="{code}">' in page, url
+        assert english_left(page, code) == [], (url, english_left(page, code))
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE=ACCEPT[code])
+    assert english_left(home.content.decode(), code) == []
