@@ -53,6 +53,7 @@ CONTENT_MODELS: dict[str, str] = {
     "opsecoverride": RECORD,
     "oldaddress": RECORD,
     "schedule": RECORD,
+    "studioprofile": RECORD,  # each person's studio language
     "translationoverride": RECORD,
     "comment": RECORD,
     "commentresolution": RECORD,
