@@ -20,7 +20,7 @@ import datetime
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +30,15 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from content import addresses, approval_rules, export_cache, notices, opsec, translations
+from content import (
+    addresses,
+    approval_rules,
+    export_cache,
+    interactions,
+    notices,
+    opsec,
+    translations,
+)
 from content.actors import Actor, audit_fields
 from content.exporters import (
     ExportDocument,
@@ -183,6 +191,23 @@ def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocume
         is_final=final,
         **reader_paths(post),
     )
+
+
+def blocks_before_text(revision: Revision, language: str, profile: ExportProfile | None) -> str:
+    """The Markdown every export format and the public page put before the text: the
+    interaction warnings of what `revision` names (content.interactions), from the profile's
+    level up (the default level on the public page, `profile` None)."""
+    min_level = profile.interaction_min_level if profile is not None else ""
+    blocks = [interactions.warnings_markdown(revision, language, min_level)]
+    return "\n".join(block for block in blocks if block)
+
+
+def with_blocks_before_text(
+    document: ExportDocument, revision: Revision, profile: ExportProfile
+) -> ExportDocument:
+    """`document` with `blocks_before_text()` opening its body (so its cache key holds them)."""
+    blocks = blocks_before_text(revision, document.language, profile)
+    return replace(document, body=f"{blocks}\n{document.body}") if blocks else document
 
 
 def reader_paths(post: Post) -> dict[str, Any]:
@@ -349,6 +374,7 @@ def export_post(
     if not final:
         revision = post.expect_latest_revision()
         document = document_for(post, revision, final=False)
+        document = with_blocks_before_text(document, revision, profile)
         preview = settings_for(profile, final=False, language=document.language)
         result = export_cache.rendered(document, preview)
         return Outcome(post, revision, profile, result, final=False)
@@ -357,6 +383,7 @@ def export_post(
         post = Post.objects.select_for_update().select_related("language").get(pk=post.pk)
         revision = final_revision(post)
         document = translations.with_reader_notice(document_for(post, revision, final=True), post)
+        document = with_blocks_before_text(document, revision, profile)
         if replaces is not None:
             document = notices.opening_with_changes(document, post, replaces.revision, revision)
         check_addresses(profile, document)
@@ -404,6 +431,7 @@ def reader_copy(post: Post, profile_slug: str) -> Outcome:
     )
     revision = final_revision(post)
     document = translations.with_reader_notice(document_for(post, revision, final=True), post)
+    document = with_blocks_before_text(document, revision, profile)
     check_addresses(profile, document)
     signer = signer_for(profile)
     final_settings = settings_for(profile, final=True, language=document.language)

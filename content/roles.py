@@ -27,12 +27,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.view_exportprofile",
         "content.add_repost",
         "content.view_repost",
+        # the interaction table in the studio (content/interactions.py), read only
+        "content.view_interaction",
     },
     REVIEWERS: {
         "content.view_post",
         "content.review_post",
         "content.view_exportprofile",
         "content.view_repost",
+        # the interaction table: reviewers judge its medical content, so they approve
+        # (or refuse) the changes editors propose, never their own
+        "content.view_interaction",
+        "content.view_interactionproposal",
+        "content.approve_interaction",
     },
     EDITORS: {
         "content.add_post",
@@ -87,6 +94,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "django_tasks_database.view_dbtaskresult",
         # the team page in the studio (content/team.py)
         MANAGE_TEAM,
+        # the interaction table (content/interactions.py): propose and approve in the studio,
+        # never one's own proposal; substances and their aliases in the admin
+        "content.view_interaction",
+        "content.view_interactionproposal",
+        "content.propose_interaction",
+        "content.approve_interaction",
+        "content.add_substance",
+        "content.change_substance",
+        "content.view_substance",
+        "content.add_substancealias",
+        "content.change_substancealias",
+        "content.delete_substancealias",
+        "content.view_substancealias",
     },
 }
 

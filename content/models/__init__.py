@@ -5,7 +5,8 @@ audit, workflow, schedule, translations, exports, opsec and addresses each impor
 also from content.exporters, which imports no model), and none of them imports another. The two
 `PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
 it up in Django's app registry when called, as a string foreign key does, instead of importing it.
-The review discussion (discussion) imports only from posts too.
+The review discussion (discussion) imports only from posts too. interactions imports no other
+model module; exports imports its levels.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from content.models.exports import (
     Repost,
     SignedStatement,
     SigningKey,
+)
+from content.models.interactions import (
+    Interaction,
+    InteractionLevel,
+    InteractionProposal,
+    InteractionTableVersion,
+    Substance,
+    SubstanceAlias,
 )
 from content.models.opsec import AllowedNumber, OpsecOverride, OpsecPhrase
 from content.models.posts import (
@@ -43,6 +52,10 @@ __all__ = [
     "CommentResolution",
     "ExportProfile",
     "ExportProfileFrame",
+    "Interaction",
+    "InteractionLevel",
+    "InteractionProposal",
+    "InteractionTableVersion",
     "Language",
     "Notification",
     "OldAddress",
@@ -63,6 +76,8 @@ __all__ = [
     "SignedStatement",
     "SigningKey",
     "StudioProfile",
+    "Substance",
+    "SubstanceAlias",
     "Tag",
     "TranslationOverride",
     "address_taken",

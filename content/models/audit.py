@@ -229,6 +229,14 @@ class AuditEvent(WrittenOnce):
         # Review discussion (content.discussion): the comment is named in the details.
         COMMENTED = "commented", gettext_lazy("Commented")
         COMMENT_RESOLVED = "comment_resolved", gettext_lazy("Comment resolved")
+        # The interaction table (content.interactions): the pair and proposal in the details.
+        INTERACTION_PROPOSED = "interaction_proposed", gettext_lazy(
+            "Interaction change proposed"
+        )
+        INTERACTION_APPROVED = "interaction_approved", gettext_lazy(
+            "Interaction change approved"
+        )
+        INTERACTION_REFUSED = "interaction_refused", gettext_lazy("Interaction change refused")
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from content.exporters import TemplateError, validate_template
 from content.exporters.registry import dialect_choices, dialect_keys, format_choices
+from content.models.interactions import DEFAULT_MIN_LEVEL, InteractionLevel
 from content.models.posts import Language, Post, PostState, Revision
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
@@ -153,6 +154,15 @@ class ExportProfile(models.Model):
     sign = models.BooleanField(default=False, help_text=gettext_lazy("PGP clear-sign every part."))
     signing_key = models.ForeignKey(
         SigningKey, null=True, blank=True, on_delete=models.PROTECT, related_name="profiles"
+    )
+    # Interaction warnings (content.interactions): the least dangerous level an export shows.
+    interaction_min_level = models.CharField(
+        max_length=20,
+        choices=InteractionLevel.choices,
+        default=DEFAULT_MIN_LEVEL,
+        help_text=gettext_lazy(
+            "Exports warn about combinations of the substances a post names from this level up."
+        ),
     )
     active = models.BooleanField(default=True)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 
-from content import addresses, exports
+from content import addresses, exports, markdown
 from content.exporters import ExportError, SigningError
 from content.models import ExportProfile, Post, PublicVersion, Review
 from content.public_cache import Rendered, page_key, serve, start_of, with_language
@@ -106,6 +106,10 @@ def _render_post(request: HttpRequest, post: Post) -> HttpResponse:
             "copies": copies,
             # A safety change of the source not yet translated, in the post's language.
             "untranslated": reader_notice(post),
+            # Interaction warnings (and other blocks before the text), in the post's language.
+            "before_text": markdown.render_html(
+                exports.blocks_before_text(revision, post.language.code, None)
+            ),
         },
     )
 
