@@ -10,7 +10,9 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
+from content import interactions
 from content.exporters.registry import grouped_dialect_choices
 from content.models import (
     AllowedNumber,
@@ -29,6 +31,9 @@ from content.models import (
     Revision,
     SignedStatement,
     SigningKey,
+    Substance,
+    SubstanceAlias,
+    SubstanceBound,
     Tag,
     record_event,
 )
@@ -242,6 +247,14 @@ class OpsecPhraseAdmin(admin.ModelAdmin[OpsecPhrase]):
     search_fields = ["phrase"]
 
 
+@admin.register(SubstanceBound)
+class SubstanceBoundAdmin(admin.ModelAdmin[SubstanceBound]):
+    """Plausible amounts a drug alert may state per substance (content.alerts checks them)."""
+
+    list_display = ["substance", "unit", "per", "minimum", "maximum", "severity_required"]
+    search_fields = ["substance"]
+
+
 @admin.register(AllowedNumber)
 class AllowedNumberAdmin(admin.ModelAdmin[AllowedNumber]):
     """Public helplines and emergency numbers a post may give without an opsec finding."""
@@ -257,3 +270,39 @@ class OpsecOverrideAdmin(ReadOnlyAdmin[OpsecOverride]):
     list_display = ["created_at", "revision", "rule", "where", "actor"]
     list_filter = ["rule"]
     list_select_related = ["revision", "revision__post", "actor"]
+
+
+# --- The interaction table (content.interactions) -----------------------------------------------
+
+
+class SubstanceAliasInline(admin.TabularInline[SubstanceAlias, Substance]):
+    model = SubstanceAlias
+    extra = 1
+    fields = ["name"]
+
+
+@admin.register(Substance)
+class SubstanceAdmin(admin.ModelAdmin[Substance]):
+    """Substances of the interaction table and their other names (XTC, ecstasy and molly for
+    MDMA). A pair's level and explanations change in the studio, by reviewed proposals; the
+    names change here, and what posts name may then match other pairs, so public pages and
+    the table's version move on."""
+
+    inlines = [SubstanceAliasInline]
+    list_display = ["name", "alias_names"]
+    search_fields = ["name", "aliases__name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Substance]:
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description=gettext_lazy("Aliases"))
+    def alias_names(self, obj: Substance) -> str:
+        return ", ".join(alias.name for alias in obj.aliases.all())
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            interactions.aliases_changed()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Substance | None = None) -> bool:
+        return False  # pairs and proposals refer to it: rename it, or add aliases

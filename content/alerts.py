@@ -1,19 +1,26 @@
-"""Drug alerts' facts: read typed (`facts_of`), checked and shown (`facts_markdown`).
+"""Drug alerts' facts: read typed (`facts_of`) and shown (`facts_markdown`).
 
 The facts are declared in content.revision_schema (DRUG_ALERT_FACTS) and stored in
 `Revision.facts` as text: ISO dates, decimal numbers, the substances found as rows. This module
 reads them as typed values for every consumer. Older alerts state no facts: `facts_of()` is then
 None, and every consumer treats that as "not stated"; a fact that cannot be read (a damaged date)
 is "not stated" too, never an exception, because a public page must always render.
+
+It imports no model module (content.models.posts reads expiry dates through it); the rules a
+new alert's facts must follow are in content.alert_rules.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
+
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 UNITS = ("mg", "µg", "%")
 PER_UNITS = ("pill", "capsule", "gram", "blotter")
@@ -28,7 +35,7 @@ class HasFacts(Protocol):
 
 
 @dataclass(frozen=True)
-class Substance:
+class SubstanceFound:
     """One substance the lab found: "MDMA, 180 mg per pill". Amount None when not stated."""
 
     name: str
@@ -42,7 +49,7 @@ class AlertFacts:
     """A drug alert's facts, typed; text "" and dates/amounts None when not stated."""
 
     sold_as: str = ""
-    substances: tuple[Substance, ...] = ()
+    substances: tuple[SubstanceFound, ...] = ()
     colour: str = ""
     logo: str = ""
     shape: str = ""
@@ -83,11 +90,11 @@ def _text(facts: Mapping[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _substances(rows: Any) -> tuple[Substance, ...]:
+def _substances(rows: Any) -> tuple[SubstanceFound, ...]:
     if not isinstance(rows, (list, tuple)):
         return ()
     return tuple(
-        Substance(
+        SubstanceFound(
             name=_text(row, "name"),
             amount=parse_amount(row.get("amount")),
             unit=_text(row, "unit"),
@@ -129,3 +136,105 @@ def expires_on(revision: HasFacts | None) -> datetime.date | None:
     """The day after which `revision`'s warning no longer holds; None when not stated."""
     facts = facts_of(revision)
     return facts.expires_on if facts else None
+
+
+# --- Shown before the text: the same block in every export format and on the public page -------
+
+_PLAIN_URL = re.compile(r"[\w/.:-]+")
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|~^&!#()")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as literal Markdown on one line: no link, emphasis, table cell or markup starts."""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
+
+
+def number_text(amount: Decimal) -> str:
+    """180, 0.5, 1.25: no exponent, no trailing zeros."""
+    return f"{amount.normalize():f}"
+
+
+def _per_label(per: str) -> str:
+    labels = {
+        "pill": pgettext("per unit", "pill"),
+        "capsule": pgettext("per unit", "capsule"),
+        "gram": pgettext("per unit", "gram"),
+        "blotter": pgettext("per unit", "blotter"),
+    }
+    return labels.get(per, per)
+
+
+def severity_label(severity: str) -> str:
+    labels = {
+        "high_dose": gettext("High dose"),
+        "unexpected_substance": gettext("Unexpected substance"),
+        "dangerous_adulterant": gettext("Dangerous adulterant"),
+    }
+    return labels.get(severity, severity)
+
+
+def _substance_rows(facts: AlertFacts) -> list[str]:
+    if not facts.substances:
+        return []
+    rows = [
+        "| {} | {} | {} |".format(
+            gettext("Substance found"), gettext("Amount"), pgettext("amount", "Per")
+        ),
+        "| --- | --- | --- |",
+    ]
+    for found in facts.substances:
+        amount = (
+            f"{number_text(found.amount)} {found.unit}".strip()
+            if found.amount is not None
+            else gettext("not measured")
+        )
+        per = _per_label(found.per) if found.amount is not None else ""
+        rows.append(f"| {escape_markdown(found.name)} | {escape_markdown(amount)} | {per} |")
+    return [*rows, ""]
+
+
+def _looks_like(facts: AlertFacts) -> str:
+    parts = [escape_markdown(facts.colour)] if facts.colour else []
+    if facts.logo:
+        parts.append(gettext("logo “%(logo)s”") % {"logo": escape_markdown(facts.logo)})
+    if facts.shape:
+        parts.append(escape_markdown(facts.shape))
+    if facts.weight_mg is not None:
+        parts.append(f"{number_text(facts.weight_mg)} mg")
+    return ", ".join(parts)
+
+
+def _tested(facts: AlertFacts) -> str:
+    parts = [facts.tested_on.isoformat()] if facts.tested_on else []
+    if facts.tested_at:
+        parts.append(escape_markdown(facts.tested_at))
+    if facts.tested_by:
+        parts.append(
+            gettext("by %(organisation)s") % {"organisation": escape_markdown(facts.tested_by)}
+        )
+    return ", ".join(parts)
+
+
+def facts_markdown(revision: HasFacts | None, language: str) -> str:
+    """The compact block of a drug alert's facts, in `language`, that exports and the public page
+    put before the text: a table of the substances found, then one line per other fact. Every
+    value the author typed is escaped (it never becomes a link or markup). "" without facts."""
+    facts = facts_of(revision)
+    if facts is None:
+        return ""
+    with translation.override(language):
+        lines = [f"**{gettext('Drug checking result')}**", "", *_substance_rows(facts)]
+        items = [
+            (gettext("Sold as"), escape_markdown(facts.sold_as)),
+            (gettext("Looks like"), _looks_like(facts)),
+            (gettext("Tested"), _tested(facts)),
+            (gettext("Severity"), severity_label(facts.severity)),
+            (gettext("Valid until"), facts.expires_on.isoformat() if facts.expires_on else ""),
+        ]
+        lines += [f"- **{label}:** {value}" for label, value in items if value]
+        if facts.photo and _PLAIN_URL.fullmatch(
+            facts.photo
+        ):  # checked on save; a damaged one is left out
+            lines += ["", f"![{gettext('Photo of the tested sample')}](<{facts.photo}>)"]
+    return "\n".join(lines).strip() + "\n"

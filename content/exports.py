@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from content import (
     addresses,
+    alerts,
     approval_rules,
     export_cache,
     interactions,
@@ -194,11 +195,15 @@ def document_for(post: Post, revision: Revision, *, final: bool) -> ExportDocume
 
 
 def blocks_before_text(revision: Revision, language: str, profile: ExportProfile | None) -> str:
-    """The Markdown every export format and the public page put before the text: the
-    interaction warnings of what `revision` names (content.interactions), from the profile's
-    level up (the default level on the public page, `profile` None)."""
+    """The Markdown every export format and the public page put before the text: a drug
+    alert's facts (content.alerts), then the interaction warnings of what `revision` names
+    (content.interactions), from the profile's level up (the default level on the public page,
+    `profile` None)."""
     min_level = profile.interaction_min_level if profile is not None else ""
-    blocks = [interactions.warnings_markdown(revision, language, min_level)]
+    blocks = [
+        alerts.facts_markdown(revision, language),  # a drug alert's facts (content.alerts)
+        interactions.warnings_markdown(revision, language, min_level),
+    ]
     return "\n".join(block for block in blocks if block)
 
 

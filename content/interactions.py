@@ -155,6 +155,11 @@ class Warning:
     def explanation(self, language: str) -> str:
         return self.interaction.explanation(language)
 
+    @property
+    def studio_explanation(self) -> str:
+        """The explanation in the language the studio speaks to this person now."""
+        return self.interaction.explanation(translation.get_language() or "en")
+
 
 def interactions_between(named: Mapping[Substance, str]) -> list[Warning]:
     """The table's entries for every pair of `named`, most dangerous first. One query."""

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from content import markdown, workflow
+from content import alert_rules, markdown, workflow
 from content.actors import Person, signed_in
 
 # Diffs live in content.diffs; views and tests know them by these names (re-exported).
@@ -153,7 +153,8 @@ def save_revision(
 
     Raises EditConflict when `base_revision_id` (the revision the editor started from) is no
     longer the latest, PermissionError when `author` may not edit the post, and FactsInvalid
-    when the content states facts its post's kind does not declare (KIND_FACTS).
+    when the content states facts its post's kind does not declare (KIND_FACTS) or, for a drug
+    alert, facts that break its rules (content.alert_rules.AlertFactsInvalid).
     """
     if not post.can_be_edited_by(author):
         raise PermissionError(ERROR_NO_PERMISSION)
@@ -163,6 +164,13 @@ def save_revision(
     latest = locked.latest_revision
     if latest is not None and latest.content_hash == content.content_hash:
         return None
+    if locked.kind == PostKind.DRUG_ALERT:
+        # The alert's rules (units, plausible amounts, dates): the form checks the same. Facts
+        # are required once any is stated or the alert stated them before; an older alert
+        # without facts stays editable without them (the studio's form asks a new alert).
+        alert_rules.validate(
+            content.facts, required=bool(content.facts or (latest and latest.facts))
+        )
     if (latest.pk if latest else None) != base_revision_id:
         # Only create_post() saves without a base, and only before the post has a revision.
         assert latest is not None

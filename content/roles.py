@@ -87,6 +87,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "content.change_allowednumber",
         "content.delete_allowednumber",
         "content.view_allowednumber",
+        # drug alerts: the plausible amounts of substances (in the admin)
+        "content.add_substancebound",
+        "content.change_substancebound",
+        "content.delete_substancebound",
+        "content.view_substancebound",
         # sign-in throttle (django-axes): see who is locked out and unlock them in the admin
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from content.views import author, discussion, exports, markdown_editor, review, team, translations
+from content.views import (
+    author,
+    discussion,
+    exports,
+    interactions,
+    markdown_editor,
+    review,
+    team,
+    translations,
+)
 
 app_name = "content"
 
@@ -63,6 +72,19 @@ urlpatterns = [
     path("keys/<int:pk>/retire/", exports.key_retire, name="key_retire"),
     path("keys/<int:pk>/revoke/", exports.key_revoke, name="key_revoke"),
     path("keys/<int:pk>/public.asc", exports.key_public, name="key_public"),
+    # The interaction table (content/views/interactions.py).
+    path("interactions/", interactions.interaction_list, name="interactions"),
+    path("interactions/propose/", interactions.interaction_propose, name="interaction_propose"),
+    path(
+        "interactions/proposals/<int:pk>/approve/",
+        interactions.proposal_approve,
+        name="interaction_approve",
+    ),
+    path(
+        "interactions/proposals/<int:pk>/refuse/",
+        interactions.proposal_refuse,
+        name="interaction_refuse",
+    ),
     # The team, for editors (content/views/team.py), and the invitation's link for newcomers.
     path("team/", team.team_list, name="team"),
     path("team/invite/", team.team_invite, name="team_invite"),

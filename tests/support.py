@@ -88,6 +88,38 @@ def content_of(**changes: Any) -> RevisionContent:
     return RevisionContent(**values)
 
 
+# The "Alert facts" fieldset of the post form, filled in as a new drug alert needs it.
+ALERT_FORM_DATA: dict[str, str] = {
+    "alert-sold_as": "Ecstasy (orange Tesla)",
+    "alert-colour": "orange",
+    "alert-logo": "Tesla",
+    "alert-shape": "",
+    "alert-weight_mg": "",
+    "alert-photo": "",
+    "alert-tested_on": "2026-11-20",
+    "alert-tested_at": "Brussels",
+    "alert-tested_by": "Drug checking service",
+    "alert-severity": "high_dose",
+    "alert-expires_on": "2027-02-20",
+    "found-TOTAL_FORMS": "3",
+    "found-INITIAL_FORMS": "0",
+    "found-MIN_NUM_FORMS": "0",
+    "found-MAX_NUM_FORMS": "20",
+    "found-0-name": "MDMA",
+    "found-0-amount": "240",
+    "found-0-unit": "mg",
+    "found-0-per": "pill",
+    "found-1-name": "",
+    "found-1-amount": "",
+    "found-1-unit": "",
+    "found-1-per": "",
+    "found-2-name": "",
+    "found-2-amount": "",
+    "found-2-unit": "",
+    "found-2-per": "",
+}
+
+
 def form_data(post: Post | None = None, **changes: Any) -> dict[str, Any]:
     data = {
         "title": "Ketamine and your bladder",
@@ -110,6 +142,7 @@ def form_data(post: Post | None = None, **changes: Any) -> dict[str, Any]:
     }
     if post is None:
         data |= {"language": Language.objects.get(code="nl").pk, "kind": PostKind.DRUG_ALERT}
+        data |= ALERT_FORM_DATA  # a new drug alert states its facts (content.alert_rules)
     data.update(changes)
     return data
 

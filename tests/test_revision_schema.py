@@ -47,8 +47,8 @@ SOLD_AS = Fact(name="sold_as", label="Sold as", max_length=40)
 
 @pytest.fixture
 def alert_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Drug alerts declare a "sold as" fact, for this test only (no kind declares facts yet)."""
-    monkeypatch.setitem(KIND_FACTS, PostKind.DRUG_ALERT, (SOLD_AS,))
+    """FAQ answers declare a "sold as" fact, for this test only (alerts have their own rules)."""
+    monkeypatch.setitem(KIND_FACTS, PostKind.FAQ_ANSWER, (SOLD_AS,))
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def alert(author: Any, english: Any, alert_facts: None) -> Post:
     return create_post(
         author=author,
         language=english,
-        kind=PostKind.DRUG_ALERT,
+        kind=PostKind.FAQ_ANSWER,
         content=content_of(facts={"sold_as": "orange Tesla"}),
     )
 
@@ -197,7 +197,7 @@ def test_editing_through_the_form_keeps_the_facts_the_post_states(author_client,
 def test_facts_a_kind_no_longer_declares_give_a_message_not_an_error_page(
     author_client, alert: Post, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(KIND_FACTS, PostKind.DRUG_ALERT, ())  # "sold as" dropped since
+    monkeypatch.setitem(KIND_FACTS, PostKind.FAQ_ANSWER, ())  # "sold as" dropped since
     edit = author_client.post(
         reverse("content:post_edit", args=[alert.pk]),
         form_data(alert, body="My edit, kept.", slug=alert.slug),

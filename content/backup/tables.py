@@ -50,6 +50,7 @@ CONTENT_MODELS: dict[str, str] = {
     "signedstatement": RECORD,
     "opsecphrase": SEEDED,
     "allowednumber": SEEDED,
+    "substancebound": SEEDED,  # plausible amounts in drug alerts (migration 0025)
     "opsecoverride": RECORD,
     "oldaddress": RECORD,
     "schedule": RECORD,
@@ -58,6 +59,13 @@ CONTENT_MODELS: dict[str, str] = {
     "comment": RECORD,
     "commentresolution": RECORD,
     "publicversion": SEEDED,
+    # The interaction table (migration 0027): its substances, aliases, pairs and version are
+    # configuration editors change; the proposals are the record of who changed what.
+    "substance": SEEDED,
+    "substancealias": SEEDED,
+    "interaction": SEEDED,
+    "interactiontableversion": SEEDED,
+    "interactionproposal": RECORD,
     "publicword": RECORD,  # derived from published revisions, kept rather than recomputed
     "searchdocument": DERIVED,  # PostgreSQL's tsvectors: content.search.rebuild() after a restore
 }

@@ -6,12 +6,14 @@ also from content.exporters, which imports no model), and none of them imports a
 `PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
 it up in Django's app registry when called, as a string foreign key does, instead of importing it.
 The review discussion (discussion) imports only from posts too. interactions imports no other
-model module; exports imports its levels.
+model module; exports imports its levels. alerts (plausible amounts) imports no other model
+module.
 """
 
 from __future__ import annotations
 
 from content.models.addresses import OldAddress, address_taken
+from content.models.alerts import PerUnit, SubstanceBound, SubstanceUnit
 from content.models.audit import AuditEvent, record_event
 from content.models.discussion import Comment, CommentResolution
 from content.models.exports import (
@@ -61,6 +63,7 @@ __all__ = [
     "OldAddress",
     "OpsecOverride",
     "OpsecPhrase",
+    "PerUnit",
     "Post",
     "PostKind",
     "PostQuerySet",
@@ -78,6 +81,8 @@ __all__ = [
     "StudioProfile",
     "Substance",
     "SubstanceAlias",
+    "SubstanceBound",
+    "SubstanceUnit",
     "Tag",
     "TranslationOverride",
     "address_taken",

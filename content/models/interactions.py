@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,6 +24,10 @@ def name_key(name: str) -> str:
     "3-MMC"), repeated here because the schema module imports the models."""
     return slugify(name)[:80] or " ".join(name.split()).casefold()
 
+
+ERROR_NAME_TAKEN = gettext_lazy(
+    "“{name}” already names a substance (spelling, case and accents aside)."
+)
 
 # The languages every explanation is written in; another post language reads the English one.
 EXPLANATION_LANGUAGES = ("nl", "fr", "en")
@@ -66,6 +71,15 @@ class Substance(models.Model):
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        taken = SubstanceAlias.objects.filter(key=name_key(self.name))
+        if self.pk is not None:
+            taken = taken.exclude(substance_id=self.pk)
+        if taken.exists() or Substance.objects.filter(key=name_key(self.name)).exclude(
+            pk=self.pk
+        ).exists():
+            raise ValidationError({"name": ERROR_NAME_TAKEN.format(name=self.name)})
+
 
 class SubstanceAlias(models.Model):
     """Another name of a substance. Spelling is normalised as tags are ("3 MMC" = "3-MMC")."""
@@ -84,6 +98,12 @@ class SubstanceAlias(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        key = name_key(self.name)
+        other_alias = SubstanceAlias.objects.filter(key=key).exclude(pk=self.pk).exists()
+        if other_alias or Substance.objects.filter(key=key).exists():
+            raise ValidationError({"name": ERROR_NAME_TAKEN.format(name=self.name)})
 
 
 class Interaction(models.Model):

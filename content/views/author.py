@@ -5,6 +5,8 @@ Views fetch, guard and render; every change goes through content.revisions.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -37,8 +39,9 @@ from content.forms import (
     sources_from,
     sources_initial,
 )
+from content.forms.alerts import AlertFactsFields
 from content.forms.posts import TagListField
-from content.models import Post, PostState, Revision
+from content.models import Post, PostKind, PostState, Revision
 from content.pagination import paginate
 from content.revisions import (
     EditConflict,
@@ -115,16 +118,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def post_create(request: HttpRequest) -> HttpResponse:
     form = NewPostForm(request.POST or None)
     sources = SourceFormSet(request.POST or None, prefix=SOURCES_PREFIX)
-    if request.method == "POST" and form.is_valid() and sources.is_valid():
+    alert = AlertFactsFields(request.POST or None, facts={})
+    alert_valid = alert.is_valid()
+    if request.method == "POST" and form.is_valid() and sources.is_valid() and alert_valid:
+        content = form.content(sources_from(sources))
+        is_alert = form.cleaned_data["kind"] == PostKind.DRUG_ALERT
+        if is_alert:
+            # A new drug alert states its facts (content.alert_rules); other kinds have none.
+            content = dataclasses.replace(content, facts=alert.facts())
         try:
+            if is_alert and not alert.check(content.facts, new_alert=True):
+                raise _FactsRefused
             post = create_post(
                 author=request.user,
                 language=form.cleaned_data["language"],
                 kind=form.cleaned_data["kind"],
                 slug=form.cleaned_data["slug"],
-                content=form.content(sources_from(sources)),
+                content=content,
                 change_note=form.cleaned_data["change_note"],
             )
+        except _FactsRefused:
+            pass  # the fieldset shows why, with everything typed
         except SlugTaken as taken:
             form.add_error("slug", str(taken))
         else:
@@ -134,8 +148,21 @@ def post_create(request: HttpRequest) -> HttpResponse:
             _opsec_message(request, post, post.expect_latest_revision())
             return redirect(post)
     return render(
-        request, "content/author/post_form.html", {"form": form, "sources": sources, "post": None}
+        request,
+        "content/author/post_form.html",
+        {"form": form, "sources": sources, "post": None, "alert": alert, "new_post": True},
     )
+
+
+class _FactsRefused(Exception):
+    """The alert's facts break its rules: the fieldset shows why, with everything typed."""
+
+
+def _alert_fields(post: Post, data: QueryDict | None, latest: Revision) -> AlertFactsFields | None:
+    """The "Alert facts" fieldset of a drug alert's edit form, started from its latest facts."""
+    if post.kind != PostKind.DRUG_ALERT:
+        return None
+    return AlertFactsFields(data, facts=latest.facts or {})
 
 
 @login_required
@@ -150,13 +177,20 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PostEditForm(initial=_initial(latest), post=post, user=request.user)
         sources = SourceFormSet(initial=sources_initial(latest.sources), prefix=SOURCES_PREFIX)
         context["opsec"] = opsec.run_checks(revision=latest, post=post)
+        context["alert"] = _alert_fields(post, None, latest)
         return render(request, "content/author/post_form.html", context | _forms(form, sources))
 
     form = PostEditForm(request.POST, post=post, user=request.user)
     sources = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
-    if not (form.is_valid() and sources.is_valid()):
+    alert = context["alert"] = _alert_fields(post, request.POST, latest)
+    alert_valid = alert is None or alert.is_valid()
+    if not (form.is_valid() and sources.is_valid() and alert_valid):
         return render(request, "content/author/post_form.html", context | _forms(form, sources))
     content = form.content(sources_from(sources))
+    if alert is not None:
+        content = dataclasses.replace(content, facts=alert.facts())
+        if not alert.check(content.facts, new_alert=False):
+            return render(request, "content/author/post_form.html", context | _forms(form, sources))
     try:
         # One transaction: a refused address leaves no revision behind, and the reverse.
         with transaction.atomic():
@@ -250,6 +284,7 @@ def _render_conflict(
     base_content = RevisionContent.of(conflict.base) if conflict.base else None
     context = {
         "post": post,
+        "alert": _alert_fields(post, data, conflict.latest),  # the facts as the author typed
         "conflict": conflict,
         "conflict_diff": compare(base_content, RevisionContent.of(conflict.latest)),
         "intervening": conflict.intervening,

@@ -1,5 +1,6 @@
-// Autosave: a draft of the post form's text (title, summary, body, change note) is kept in this
-// browser's localStorage while the author types, so a closed tab or a crash loses nothing.
+// Autosave: a draft of the post form's text (title, summary, body, change note, a drug alert's
+// facts) is kept in this browser's localStorage while the author types, so a closed tab or a
+// crash loses nothing.
 // Nothing leaves the browser; only the post forms (data-autosave) store anything.
 //
 // The draft is keyed by the form ("post-<id>" or "new") and remembers the revision it was
@@ -17,6 +18,8 @@
 
 (function () {
   var FIELDS = ["title", "summary", "body", "change_note"];
+  // A drug alert's "Alert facts" fieldset: its facts and substance rows (not the row count).
+  var FACT_FIELD = /^(alert-|found-\d+-)/;
   var PREFIX = "harmreduction.autosave.";
   var DELAY = 500;  // ms after the last keystroke
 
@@ -48,8 +51,10 @@
     if (!form || !store) { return; }
     var key = PREFIX + form.getAttribute("data-autosave");
     var base = form.elements.namedItem("base_revision");
-    var fields = FIELDS.map(function (name) { return form.elements.namedItem(name); })
-      .filter(function (field) { return field && "value" in field; });
+    var fields = Array.prototype.filter.call(form.elements, function (field) {
+      var named = FIELDS.indexOf(field.name) >= 0 || FACT_FIELD.test(field.name);
+      return named && field.type !== "hidden" && "value" in field;
+    });
     var notice = document.querySelector(".autosave-notice");
     var served = values();
     var servedBase = base ? base.value : "";
