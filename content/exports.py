@@ -62,7 +62,7 @@ from content.models import (
     Tag,
     record_event,
 )
-from content.models.posts import NOT_PUBLISHED, REVIEW_OVERDUE
+from content.models.posts import ALERT_EXPIRED, NOT_PUBLISHED, REVIEW_OVERDUE
 from content.revision_schema import RevisionContent
 
 ERROR_NO_TEXT = gettext_lazy(
@@ -73,6 +73,10 @@ ERROR_ARCHIVED = gettext_lazy("“{title}” is archived; it exports only as a d
 ERROR_OVERDUE = gettext_lazy(
     "The review of “{title}” was due on {due:%Y-%m-%d} and is overdue; until it is re-reviewed "
     "it exports only as a draft preview."
+)
+ERROR_EXPIRED = gettext_lazy(
+    "The drug alert “{title}” expired on {expired:%Y-%m-%d}; it exports only as a draft preview. "
+    "If the warning still holds, publish a revision with a later expiry date."
 )
 ERROR_NO_KEY = gettext_lazy(
     "The profile “{profile}” signs its exports but has no signing key; ask an editor."
@@ -88,6 +92,9 @@ ERROR_KEY_EXPIRED = gettext_lazy(
 ERROR_NOT_OUTDATED = gettext_lazy("This repost is up to date; there is nothing to replace.")
 ERROR_NOT_WITHDRAWN = gettext_lazy(
     "This post is still published; post the replacement instead of a notice."
+)
+ERROR_NOT_EXPIRED = gettext_lazy(
+    "This drug alert has not expired; post the replacement instead of an expiry notice."
 )
 ERROR_ADDRESS_NOT_SET = gettext_lazy(
     "The profile “{profile}” shows {{{placeholder}}}, but {setting} is not set, so readers "
@@ -127,6 +134,7 @@ NOT_IN_FORCE_ERRORS = {
     PostState.ARCHIVED: ERROR_ARCHIVED,
     NOT_PUBLISHED: ERROR_NO_TEXT,
     REVIEW_OVERDUE: ERROR_OVERDUE,
+    ALERT_EXPIRED: ERROR_EXPIRED,
 }
 
 
@@ -137,7 +145,9 @@ def final_blocker(post: Post, *, today: datetime.date | None = None) -> str:
         # A translation behind a safety change of its source (content.translations).
         return translations.export_blocker(post)
     title = post.published_revision.title if post.published_revision else post.title
-    return NOT_IN_FORCE_ERRORS[because].format(title=title, due=post.review_due)
+    return NOT_IN_FORCE_ERRORS[because].format(
+        title=title, due=post.review_due, expired=post.alert_expires_on
+    )
 
 
 def check_addresses(profile: ExportProfile, document: ExportDocument) -> None:
@@ -332,7 +342,9 @@ class Outcome:
 
     @property
     def basename(self) -> str:
-        kind = "withdrawal" if self.notice else f"v{self.revision.number}"
+        kind = f"v{self.revision.number}"
+        if self.notice:
+            kind = "withdrawal" if self.post.offline else "expiry"
         draft = "" if self.final else "-DRAFT"
         return f"{self.post.slug}-{kind}{draft}-{self.profile.slug}"
 
@@ -460,12 +472,41 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
     """A short notice, in the repost's forum format (signed if its profile signs), that the
     text posted there was withdrawn: its version, approvals and dates, and the reason for
     readers if the editor gave one. The internal reason never appears."""
-    post, revision, profile = repost.post, repost.revision, repost.profile
+    post, revision = repost.post, repost.revision
     check_may_export(post, actor, final=True)  # it is signed and audited like a final export
     if not post.offline:
         raise NotExportable(ERROR_NOT_WITHDRAWN)
+    return _notice(repost, actor, notices.withdrawal_text(post, revision), status="withdrawn")
+
+
+def expiry_notice(*, repost: Repost, actor: Actor) -> Outcome:
+    """A short notice, in the repost's forum format (signed if its profile signs), that the drug
+    alert posted there has expired: its version, hash and dates, in the post's language."""
+    post, revision = repost.post, repost.revision
+    check_may_export(post, actor, final=True)  # it is signed and audited like a final export
+    expired = post.expired_on()
+    if post.offline or expired is None:
+        raise NotExportable(ERROR_NOT_EXPIRED)
+    return _notice(repost, actor, notices.expiry_text(post, revision, expired), status="expired")
+
+
+def notice_for(*, repost: Repost, actor: Actor) -> Outcome:
+    """The notice an outdated repost is answered with: a withdrawal, or an alert's expiry."""
+    if repost.post.offline:
+        return withdrawal_notice(repost=repost, actor=actor)
+    return expiry_notice(repost=repost, actor=actor)
+
+
+def _notice(
+    repost: Repost,
+    actor: Actor,
+    text: tuple[str, str, datetime.date | None],
+    *,
+    status: str,
+) -> Outcome:
+    post, revision, profile = repost.post, repost.revision, repost.profile
     canonical, onion = public_urls(post)
-    title, body, published = notices.withdrawal_text(post, revision)
+    title, body, published = text
     document = ExportDocument(
         title=title,
         summary="",
@@ -479,7 +520,7 @@ def withdrawal_notice(*, repost: Repost, actor: Actor) -> Outcome:
         canonical_url=canonical,
         onion_url=onion,
         is_final=True,
-        status="withdrawn",
+        status=status,
         **reader_paths(post),
     )
     check_addresses(profile, document)
@@ -506,8 +547,10 @@ def _audit(outcome: Outcome, actor: Actor) -> None:
         "content_hash": outcome.revision.content_hash,
         "part_hashes": outcome.part_hashes,
         "signed": outcome.result.signed,
-        "withdrawal_notice": outcome.notice,
+        "withdrawal_notice": outcome.notice and outcome.post.offline,
     }
+    if outcome.notice and not outcome.post.offline:
+        details["expiry_notice"] = True  # a drug alert's expiry (expiry_notice())
     if _recorded_today(outcome, fields, details):
         return
     record_event(

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from content.models import Language, Post, PostKind, Tag
+from content.models.posts import expired_alert
 
 FEED_LENGTH = 30
 # The kinds of post a feed can be limited to, by the readable name in its address.
@@ -110,9 +111,12 @@ def feed_subject(lang: str, kind_slug: str = "") -> FeedSubject:
     return FeedSubject(get_object_or_404(Language, code=lang), kind_slug)
 
 
-def feed_posts(subject: FeedSubject) -> list[Post]:
-    """The newest published posts of the feed, with their published revision and its tags."""
+def feed_posts(subject: FeedSubject, today: datetime.date | None = None) -> list[Post]:
+    """The newest published posts of the feed, with their published revision and its tags.
+    A drug alert past its expiry date is left out (it is history, not a warning to subscribe
+    to); its page stays readable and says it expired."""
     posts = Post.objects.published().filter(language=subject.language)
+    posts = posts.exclude(expired_alert(today))
     if subject.kind_slug:
         posts = posts.filter(kind=FEED_KINDS[subject.kind_slug])
     return list(

@@ -1,6 +1,7 @@
-"""The words of a withdrawal notice and of a replacement's "what changed" opening.
+"""The words of a withdrawal notice, of a drug alert's expiry notice and of a replacement's
+"what changed" opening.
 
-`content.exports` builds, signs and audits both; this module only writes their Markdown from the
+`content.exports` builds, signs and audits them; this module only writes their Markdown from the
 post's history (its audit events and public change notes). Every value a notice states is known
 when it is made; a date that is not is left out with its phrase. Like every word an export
 writes itself, a notice is in the post's language, whoever makes it.
@@ -30,6 +31,12 @@ WITHDRAWAL_BODY = gettext_noop(
 WITHDRAWN_ON = gettext_noop(" on {date}")  # {on} above
 PUBLISHED_ON = gettext_noop(", published on {date}")  # {published} above
 WITHDRAWAL_REASON = gettext_noop("Why: {reason}")
+EXPIRY_TITLE = gettext_noop("Expired: {title}")
+EXPIRY_BODY = gettext_noop(
+    "This drug alert expired on {date}. It was version {version}{published} (content hash "
+    "{hash}). It described what was tested then; do not rely on it for what is sold now. A new "
+    "warning, if there is one, will be posted here."
+)
 # A replacement opens with what changed since the version posted there (public change notes).
 CHANGED_SINCE = gettext_noop("**What changed since version {old}:**")
 CHANGED_IN = gettext_noop("- Version {number}: {note}")
@@ -127,4 +134,21 @@ def withdrawal_text(post: Post, revision: Revision) -> tuple[str, str, datetime.
         if post.state == PostState.WITHDRAWN and post.public_reason:
             body += "\n\n" + _(WITHDRAWAL_REASON).format(reason=as_markdown(post.public_reason))
         title = _(WITHDRAWAL_TITLE).format(title=revision.title)
+    return title, body, published
+
+
+def expiry_text(
+    post: Post, revision: Revision, expired: datetime.date
+) -> tuple[str, str, datetime.date | None]:
+    """(title, body, date first published) of the notice that the drug alert `revision` expired
+    on `expired`: its version, hash and dates. In the post's language."""
+    published = published_on(post, revision)
+    with translation.override(post.language.code):
+        body = _(EXPIRY_BODY).format(
+            date=expired.isoformat(),
+            version=revision.number,
+            published=_(PUBLISHED_ON).format(date=published.isoformat()) if published else "",
+            hash=revision.content_hash,
+        )
+        title = _(EXPIRY_TITLE).format(title=revision.title)
     return title, body, published

@@ -2,7 +2,8 @@
 
 A Repost records that one revision was posted with one profile at a place; it is outdated once
 that revision is no longer the published text. Closing it means posting the replacement (a
-newer Repost) or, for a withdrawn post, the withdrawal notice. Only text in force is recorded.
+newer Repost) or, for a withdrawn post, the withdrawal notice (for an expired drug alert, its
+expiry notice). Only text in force is recorded.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,7 @@ from content.actors import ERROR_SYSTEM_REPOST, Actor, is_system, signed_in
 from content.exporters import ExportError
 from content.exports import ERROR_NOT_OUTDATED, ERROR_NOT_WITHDRAWN, NotExportable, final_blocker
 from content.models import AuditEvent, ExportProfile, Post, Repost, record_event
+from content.models.posts import alert_expiry, expired_alert
 
 ERROR_POSTED_IN_FUTURE = gettext_lazy("The date posted cannot be in the future.")
 ERROR_WHERE = gettext_lazy("Say where it was posted: the thread's URL or the forum's name.")
@@ -90,11 +92,12 @@ def record_repost(
 
 @transaction.atomic
 def record_notice_posted(*, repost: Repost, actor: Actor, posted_on: datetime.date) -> Repost:
-    """The withdrawal notice was posted in the thread of `repost`, which is now closed."""
+    """The withdrawal notice (or a drug alert's expiry notice) was posted in the thread of
+    `repost`, which is now closed."""
     check_may_record(actor)
     _check_posted(repost.where, posted_on)
     repost = Repost.objects.select_for_update().select_related("post").get(pk=repost.pk)
-    if not repost.post.offline:
+    if not (repost.post.offline or repost.post.is_expired):
         raise NotExportable(ERROR_NOT_WITHDRAWN)
     if repost.notice_posted_on is not None or repost.superseded_by_id is not None:
         raise NotExportable(ERROR_NOT_OUTDATED)
@@ -107,18 +110,27 @@ def record_notice_posted(*, repost: Repost, actor: Actor, posted_on: datetime.da
         revision=repost.revision,
         profile=repost.profile.slug,
         where=repost.where,
-        withdrawal_notice=True,
+        withdrawal_notice=repost.post.offline,
+        **({} if repost.post.offline else {"expiry_notice": True}),
     )
     return repost
 
 
 def outdated_reposts() -> QuerySet[Repost]:
     """Every outdated repost, with what the dashboard shows, in a fixed number of queries."""
-    return Repost.objects.outdated().select_related(
-        "post",
-        "post__language",
-        "post__published_revision",
-        "revision",
-        "profile",
-        "recorded_by",
+    return (
+        Repost.objects.outdated()
+        .select_related(
+            "post",
+            "post__language",
+            "post__published_revision",
+            "revision",
+            "profile",
+            "recorded_by",
+        )
+        # An expired drug alert's date, without loading its revision's facts (deferred).
+        .annotate(
+            alert_expires=alert_expiry("post__"),
+            alert_expired=ExpressionWrapper(expired_alert(post="post__"), BooleanField()),
+        )
     )

@@ -2,7 +2,8 @@
 match on SQLite.
 
 On PostgreSQL each published revision gets a `SearchDocument` when it is published: its title
-and tags (weight A), summary (B) and body (C) as one `tsvector` in the text search
+and tags, and a drug alert's "sold as" and substances found (weight A), its colour, logo and
+shape and the summary (B), and the body (C) as one `tsvector` in the text search
 configuration of the post's language (`CONFIGS`: Dutch, French and English stem words, so
 "waarschuwing" finds "waarschuwingen"; a language we have no configuration for uses `simple`,
 which only folds case). A reader's words become `websearch_to_tsquery` (quoted phrases, `or`,
@@ -16,8 +17,8 @@ Stemming at search time instead (an expression index over the revisions' text) w
 10,000 posts: a common word made PostgreSQL stem every matching body again, about 3 s a search.
 
 SQLite has no full-text search of this kind (its FTS5 module would need tables of its own): there
-every word must occur in the title, summary or body, with SQLite's `LIKE`, which ignores case for
-ASCII letters only and knows no inflection. Newest first.
+every word must occur in the title, summary, body or an alert's facts, with SQLite's `LIKE`,
+which ignores case for ASCII letters only and knows no inflection. Newest first.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from content.models import Language, Post, PostQuerySet, Revision, SearchDocument, Tag
+from content.revision_schema import DRUG_ALERT_FACTS
 
 # A language's primary subtag (nl, fr-BE -> fr) -> PostgreSQL's text search configuration.
 CONFIGS = {"nl": "dutch", "fr": "french", "en": "english"}
@@ -36,6 +38,12 @@ FALLBACK_CONFIG = "simple"
 # on SQLite (each is a LIKE over the text).
 MAX_QUERY_CHARS = 200
 MAX_FALLBACK_WORDS = 8
+# A drug alert's facts that are searched besides its text (content.alerts): what it was sold as,
+# the names of the substances found (weight A on PostgreSQL, as tags), and what it looks like
+# (weight B). On SQLite each is a LIKE over one JSON value, for as many substance rows as an
+# alert may state.
+FACT_WORDS = ("sold_as", "colour", "logo", "shape")
+SUBSTANCE_ROWS = next(f.max_rows for f in DRUG_ALERT_FACTS if f.name == "substances")
 
 
 def config_for(language: Language) -> str:
@@ -75,8 +83,20 @@ def _words(posts: PostQuerySet, query: str) -> PostQuerySet:
             Q(published_revision__title__icontains=word)
             | Q(published_revision__summary__icontains=word)
             | Q(published_revision__body__icontains=word)
+            | _facts_contain(word)
         )
     return posts.order_by("-published_at", "-pk")
+
+
+def _facts_contain(word: str) -> Q:
+    """A drug alert's facts readers search by (FACT_WORDS, and each substance found's name)."""
+    facts = "published_revision__facts"
+    found = Q()
+    for name in FACT_WORDS:
+        found |= Q(**{f"{facts}__{name}__icontains": word})
+    for row in range(SUBSTANCE_ROWS):
+        found |= Q(**{f"{facts}__substances__{row}__name__icontains": word})
+    return found
 
 
 # --- Writing the search documents (PostgreSQL) ---------------------------------------------
@@ -95,6 +115,8 @@ def _index_sql(where: str) -> str:
         SELECT r.id,
                setweight(to_tsvector(c.config, coalesce(r.title, '')), 'A')
                || setweight(to_tsvector(c.config, coalesce(g.names, '')), 'A')
+               || setweight(to_tsvector(c.config, coalesce(f.found, '')), 'A')
+               || setweight(to_tsvector(c.config, coalesce(f.looks, '')), 'B')
                || setweight(to_tsvector(c.config, coalesce(r.summary, '')), 'B')
                || setweight(to_tsvector(c.config, coalesce(r.body, '')), 'C')
         FROM {Revision._meta.db_table} r
@@ -106,6 +128,16 @@ def _index_sql(where: str) -> str:
             FROM {tags} rt JOIN {Tag._meta.db_table} t ON t.id = rt.tag_id
             WHERE rt.revision_id = r.id
         ) g ON true
+        CROSS JOIN LATERAL (
+            SELECT concat_ws(' ', r.facts ->> 'sold_as', (
+                       SELECT string_agg(s ->> 'name', ' ')
+                       FROM jsonb_array_elements(CASE jsonb_typeof(r.facts -> 'substances')
+                            WHEN 'array' THEN r.facts -> 'substances' ELSE '[]' END) s
+                       WHERE jsonb_typeof(s) = 'object'
+                   )) AS found,
+                   concat_ws(' ', r.facts ->> 'colour', r.facts ->> 'logo', r.facts ->> 'shape')
+                       AS looks
+        ) f
         WHERE {where}
         ON CONFLICT (revision_id) DO NOTHING
     """  # noqa: S608 - table names and this module's constants, no input

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from content.exporters import TemplateError, validate_template
 from content.exporters.registry import dialect_choices, dialect_keys, format_choices
 from content.models.interactions import DEFAULT_MIN_LEVEL, InteractionLevel
-from content.models.posts import Language, Post, PostState, Revision
+from content.models.posts import Language, Post, PostState, Revision, expired_alert
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
 ERROR_DIALECT = gettext_lazy(
@@ -266,11 +266,13 @@ class RepostQuerySet(models.QuerySet["Repost"]):
         return self.filter(superseded_by__isnull=True, notice_posted_on__isnull=True)
 
     def outdated(self) -> RepostQuerySet:
-        """Open reposts whose revision is no longer the published text of their post."""
+        """Open reposts whose revision is no longer the published text of their post, or whose
+        drug alert has expired (answered with an expiry notice, as a withdrawal is)."""
         return self.open().filter(
             Q(post__published_revision__isnull=True)
             | Q(post__state__in=PostState.OFFLINE)
             | ~Q(revision=F("post__published_revision"))
+            | expired_alert(post="post__")
         )
 
 

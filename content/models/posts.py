@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from content import alerts
 from content.actors import Actor, signed_in
 from content.models.written_once import WrittenOnce, WrittenOnceQuerySet
 
@@ -102,6 +105,28 @@ PostState.OFFLINE = frozenset({PostState.WITHDRAWN, PostState.ARCHIVED})
 # Why a post's published text is not in force, from Post.not_in_force_because().
 NOT_PUBLISHED = "unpublished"
 REVIEW_OVERDUE = "overdue"
+ALERT_EXPIRED = "expired"
+
+
+# --- A drug alert's expiry: the "expires_on" fact (an ISO date, content.alerts) of its published
+# revision. After that day the alert is history: off the active list and the alerts feed, not
+# exported as final, its reposts answered with an expiry notice.
+
+
+def alert_expiry(post: str = "") -> Coalesce:
+    """The published revision's "expires_on" fact as text ("" when not stated), as SQL: an ISO
+    date compares as text. `post` is the path to the post ("post__" from a repost)."""
+    fact = KeyTextTransform("expires_on", f"{post}published_revision__facts")
+    return Coalesce(fact, Value(""), output_field=CharField())
+
+
+def expired_alert(today: datetime.date | None = None, *, post: str = "") -> Q:
+    """A drug alert whose published revision expired before `today` (the site's local date):
+    the query twin of `Post.expired_on`. Never NULL, so it may be excluded safely."""
+    expiry = alert_expiry(post)
+    day = (today or timezone.localdate()).isoformat()
+    alert = Q(**{f"{post}kind": PostKind.DRUG_ALERT})
+    return alert & GreaterThan(expiry, Value("")) & LessThan(expiry, Value(day))
 
 
 # Models of `content.models.workflow`, looked up in the app registry (as a string foreign key
@@ -211,9 +236,21 @@ class PostQuerySet(models.QuerySet["Post"]):
 
     def in_force(self, today: datetime.date | None = None) -> PostQuerySet:
         """Posts whose published text may be exported as final and reposted: published, not
-        offline, review not overdue (the query twin of `Post.in_force`)."""
+        offline, review not overdue, not an expired drug alert (the query twin of
+        `Post.in_force`)."""
         # exclude() keeps posts without a review date, as overdue() leaves them out.
-        return self.published().exclude(self._review_due_before(today))
+        return (
+            self.published().exclude(self._review_due_before(today)).exclude(expired_alert(today))
+        )
+
+    def expired_alerts(self, today: datetime.date | None = None) -> PostQuerySet:
+        """Published drug alerts whose expiry date has passed: still readable, as history."""
+        return self.published().filter(expired_alert(today))
+
+    def with_alert_expiry(self) -> PostQuerySet:
+        """The published revision's expiry as `alert_expires` (for lists, which defer the
+        revision's facts): `Post.expired_on` reads it instead of loading the facts."""
+        return self.annotate(alert_expires=alert_expiry())
 
 
 class Post(models.Model):
@@ -344,13 +381,38 @@ class Post(models.Model):
     def is_overdue(self) -> bool:
         return self.is_overdue_on()
 
+    @property
+    def alert_expires_on(self) -> datetime.date | None:
+        """The expiry date of a drug alert's published text (None: not an alert, or none
+        stated). Read from `alert_expires` when the queryset annotated it (with_alert_expiry)."""
+        if self.kind != PostKind.DRUG_ALERT or self.published_revision_id is None:
+            return None
+        if hasattr(self, "alert_expires"):
+            return alerts.parse_date(self.alert_expires)
+        return alerts.expires_on(self.expect_published_revision())
+
+    def expired_on(self, today: datetime.date | None = None) -> datetime.date | None:
+        """The date a drug alert's published text expired, once it has (the query twin is
+        `expired_alert`): the day after it, the alert is history, no longer a warning."""
+        expires = self.alert_expires_on
+        if expires is not None and expires < (today or timezone.localdate()):
+            return expires
+        return None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.public_status == HTTPStatus.OK and self.expired_on() is not None
+
     def not_in_force_because(self, today: datetime.date | None = None) -> str:
         """Why the published text may not be exported as final or reposted: a PostState
-        (withdrawn, archived), NOT_PUBLISHED or REVIEW_OVERDUE; "" when it is in force."""
+        (withdrawn, archived), NOT_PUBLISHED, ALERT_EXPIRED or REVIEW_OVERDUE; "" when it is
+        in force."""
         if self.offline:
             return self.state
         if self.published_revision_id is None:
             return NOT_PUBLISHED
+        if self.expired_on(today) is not None:
+            return ALERT_EXPIRED
         if self.is_overdue_on(today):
             return REVIEW_OVERDUE
         return ""

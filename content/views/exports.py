@@ -44,8 +44,10 @@ ERROR_FINAL_PERMISSION = exports.ERROR_FINAL_PERMISSION
 def _post(request: HttpRequest, pk: int, *, text: bool = True) -> Post:
     """The post with both revisions; `text=False` leaves out their text, for a page that shows
     only titles and numbers."""
-    posts = Post.objects.visible_to(request.user).select_related(
-        "language", "latest_revision", "published_revision"
+    posts = (
+        Post.objects.visible_to(request.user)
+        .select_related("language", "latest_revision", "published_revision")
+        .with_alert_expiry()  # an expired alert says so without loading the facts
     )
     if not text:
         posts = posts.defer(*revision_text("latest_revision", "published_revision"))
@@ -204,7 +206,8 @@ def _repost(request: HttpRequest, pk: int) -> Repost:
 
 
 def _withdrawn(repost: Repost) -> bool:
-    return repost.post.offline
+    """Answered with a notice (withdrawal, or a drug alert's expiry) rather than a replacement."""
+    return repost.post.offline or repost.post.is_expired
 
 
 @login_required
@@ -212,13 +215,17 @@ def _withdrawn(repost: Repost) -> bool:
 def repost_replacement(request: HttpRequest, pk: int) -> HttpResponse:
     """The ready-made replacement (or withdrawal notice) for an outdated repost, audited."""
     repost = _repost(request, pk)
-    context: dict[str, Any] = {"repost": repost, "withdrawn": _withdrawn(repost)}
+    context: dict[str, Any] = {
+        "repost": repost,
+        "withdrawn": _withdrawn(repost),
+        "expired": not repost.post.offline and repost.post.is_expired,
+    }
     if not Repost.objects.outdated().filter(pk=repost.pk).exists():
         context["error"] = exports.ERROR_NOT_OUTDATED
         return render(request, "content/exports/replacement.html", context, status=409)
     try:
         if context["withdrawn"]:
-            outcome = exports.withdrawal_notice(repost=repost, actor=request.user)
+            outcome = exports.notice_for(repost=repost, actor=request.user)
         else:
             outcome = exports.export_post(
                 post=repost.post,

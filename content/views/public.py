@@ -8,7 +8,8 @@ rendered for each request and never stored. Documents with absolute URLs (feeds,
 cached per scheme and host (content.feeds.origin_of).
 
 Addresses here: / (active drug alerts, languages, newest posts), /<lang>/ (one language,
-filtered by ?kind=, ?substance=, ?topic=, searched with ?q=), /<lang>/substances/ and
+filtered by ?kind=, ?substance=, ?topic=, drug alerts by their facts with ?found=, ?sold_as=,
+?colour=, ?logo=, searched with ?q=), /<lang>/substances/ and
 /<lang>/substances/<slug>/, and the 404 page. A post and its signed copies are in
 views/public_post.py; feeds, the sitemap and robots.txt in views/public_documents.py.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -38,7 +39,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from content import search
+from content import alert_search, search
+from content.alert_search import AlertFilterInvalid, AlertFilters
 from content.feeds import FEED_TITLES
 from content.models import (
     Language,
@@ -76,8 +78,10 @@ TAG_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 def active_alerts(today: datetime.date | None = None) -> PostQuerySet:
     """The drug alerts readers must see first: the one definition of an "active" alert.
 
-    In force (published, not withdrawn or archived, review not overdue). An expiry date, when
-    alerts get one, belongs here too."""
+    In force: published, not withdrawn or archived, review not overdue, and not past the expiry
+    date of its published revision (an expired alert stays readable, marked as such, in the
+    lists of its language). Pages listing them hold the day in their cache key, so an alert
+    leaves them at midnight (Europe/Brussels) without anything having to change."""
     return Post.objects.in_force(today).filter(kind=PostKind.DRUG_ALERT)
 
 
@@ -95,12 +99,15 @@ def _listed(posts: PostQuerySet) -> PostQuerySet:
     return (
         posts.select_related("language", "published_revision")
         .only(*LIST_COLUMNS)
+        .with_alert_expiry()  # an expired alert is marked; its facts stay unread
         .prefetch_related(substances)
     )
 
 
 def _alerts(today: datetime.date, language: Language | None = None) -> list[Post]:
-    alerts = active_alerts(today).select_related("language", "published_revision")
+    alerts = (
+        active_alerts(today).select_related("language", "published_revision").with_alert_expiry()
+    )
     if language is not None:
         alerts = alerts.filter(language=language)
     return list(alerts.only(*LIST_COLUMNS).order_by("-published_at", "-pk")[:ALERTS_SHOWN])
@@ -199,6 +206,8 @@ class Filters:
     substance: str = ""
     topic: str = ""
     q: str = ""
+    # Drug alerts by their facts (content.alert_search): ?found=, ?sold_as=, ?colour=, ?logo=
+    alert: AlertFilters = field(default_factory=AlertFilters)
 
     @classmethod
     def of(cls, request: HttpRequest) -> Filters:
@@ -212,12 +221,17 @@ class Filters:
         if any(slug and not TAG_SLUG.fullmatch(slug) for slug in (substance, topic)):
             raise Http404(ERROR_NO_FILTER)
         q = " ".join(request.GET.get("q", "").split())[:MAX_SEARCH_CHARS]
-        return cls(kind=kind, substance=substance, topic=topic, q=q)
+        try:
+            alert = AlertFilters.of(request.GET)
+        except AlertFilterInvalid as error:
+            raise Http404(str(error)) from None
+        return cls(kind=kind, substance=substance, topic=topic, q=q, alert=alert)
 
     @property
     def query(self) -> str:
         """The query string page links keep."""
         fields = {"kind": self.kind, "substance": self.substance, "topic": self.topic, "q": self.q}
+        fields |= self.alert.as_dict()
         return urlencode({name: value for name, value in fields.items() if value})
 
 
@@ -238,7 +252,15 @@ def language_page(request: HttpRequest, lang: str) -> HttpResponseBase:
         response["Cache-Control"] = "no-cache"
         return with_language(response, lang)
     key = page_key(
-        "language", version, lang, filters.kind, filters.substance, filters.topic, number, today
+        "language",
+        version,
+        lang,
+        filters.kind,
+        filters.substance,
+        filters.topic,
+        urlencode(filters.alert.as_dict()),
+        number,
+        today,
     )
     page = serve(
         request,
@@ -285,7 +307,7 @@ def _render_language(
     published = Post.objects.published().filter(language=language)
     tags = _language_tags(language, version)
     chosen = {(tag.kind, tag.slug): tag for tag in tags}
-    posts = _listed(published)
+    posts = _listed(alert_search.matching(published, filters.alert))
     if filters.kind:
         posts = posts.filter(kind=filters.kind)
     for kind, slug in ((Tag.Kind.SUBSTANCE, filters.substance), (Tag.Kind.TOPIC, filters.topic)):

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
+from django.utils import timezone
 
 from content.feeds import LanguageFeed, feed_subject, json_feed, origin_of, sitemap
 from content.models import PublicVersion
-from content.public_cache import Rendered, page_key, serve, with_language
+from content.public_cache import Rendered, page_key, serve, start_of, with_language
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -19,12 +20,14 @@ TEXT = "text/plain; charset=utf-8"
 def _document(
     request: HttpRequest, name: str, *parts: object, make: Callable[[], HttpResponseBase]
 ) -> HttpResponseBase:
-    """A document with absolute URLs: cached per scheme and host (content.feeds)."""
+    """A document with absolute URLs: cached per scheme and host (content.feeds), and per day:
+    a drug alert leaves the feeds when it expires, at midnight, with nothing else changing."""
     version = PublicVersion.current()
+    today = timezone.localdate()
     return serve(
         request,
-        key=page_key(name, version, origin_of(request), *parts),
-        render=lambda: Rendered(make(), changed_at=version.changed_at),
+        key=page_key(name, version, origin_of(request), today, *parts),
+        render=lambda: Rendered(make(), changed_at=max(version.changed_at, start_of(today))),
     )
 
 
