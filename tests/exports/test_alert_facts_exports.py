@@ -17,7 +17,13 @@ from content.alerts import facts_markdown
 from content.exporters.bbcode_dialects import DIALECTS
 from content.models import ExportProfile, Language, Post, PostKind
 from content.revisions import create_post
-from tests.readers import shown
+from tests.exports.test_reader_verification import (  # noqa: F401 - fixtures
+    downloaded_parts,
+    paste_into_verify,
+    reader_keyring,
+    signing_everywhere,
+)
+from tests.readers import gpg_verify, shown, signed_copy
 from tests.support import content_of
 from tests.test_alert_facts import FACTS
 
@@ -151,3 +157,22 @@ def test_authors_text_in_the_facts_never_becomes_a_link_or_markup(people: Any) -
     html = markdown.render_html(facts_markdown(post.published_revision, "en"))
     assert "<a " not in html and "<strong>now" not in html and "<b>" not in html
     assert "[click](https://evil.example) **now** | &lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_a_signed_alert_with_its_facts_verifies_with_gpg_and_on_the_verify_page(
+    author_client: Any, people: tuple[Any, ...], team_key: Any, request: pytest.FixtureRequest
+) -> None:
+    # The fixtures of the reader's end-to-end test: every seeded profile signs; a reader's
+    # keyring holds nothing but our public key from /pgp.txt.
+    keyring = request.getfixturevalue("reader_keyring")
+    post = alert_in("en", people)
+    for profile in request.getfixturevalue("signing_everywhere"):
+        for raw in downloaded_parts(author_client, post, profile):
+            assert gpg_verify(keyring, raw).returncode == 0, profile.slug
+            part = raw.decode()
+            copied = part if profile.format == "plaintext" else signed_copy(part, profile.format)
+            assert "Ecstasy (orange Tesla)" in copied and "240 mg" in copied, profile.slug
+            assert gpg_verify(keyring, copied).returncode == 0, profile.slug
+            page = paste_into_verify(copied)
+            assert f"Good signature by our key {team_key.grouped_fingerprint}." in page
+            assert "This is the current published version" in page, profile.slug

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from content import workflow
 from content.models import Post, PostKind
 from content.revisions import create_post
 from tests.support import ALERT_FORM_DATA, content_of, form_data
@@ -117,3 +118,18 @@ def test_an_old_alert_without_facts_is_asked_for_them_but_saves_without(
 
 def test_an_article_has_no_alert_fieldset(author_client: Any, post: Post) -> None:
     assert "Alert facts" not in author_client.get(edit_url(post)).content.decode()
+
+
+def test_the_studio_post_and_review_pages_show_the_block_readers_will_see(
+    author_client: Any, author: Any, reviewer: Any, english: Any, client: Any
+) -> None:
+    alert = create_post(author=author, language=english, kind=PostKind.DRUG_ALERT,
+                        content=content_of(facts=FACTS))  # fmt: skip
+    workflow.submit_for_review(post=alert, actor=author)
+    detail = author_client.get(reverse("content:post_detail", args=[alert.pk])).content.decode()
+    client.force_login(reviewer)
+    review = client.get(reverse("content:review_post", args=[alert.pk])).content.decode()
+    for page in (detail, review):
+        block = page[page.index('class="rendered before-text"') :]
+        assert block.index("<td>MDMA</td>") < block.index("damage</strong> the bladder")
+        assert "Modus Vivendi drug checking" in block and "2027-02-20" in block
