@@ -109,6 +109,7 @@ def matching(posts: PostQuerySet, wanted: AlertFilters) -> PostQuerySet:
     if not wanted:
         return posts
     key = substance_keys() if wanted.found else tag_key
-    rows = posts.filter(kind=PostKind.DRUG_ALERT).values_list("pk", "published_revision__facts")
+    alerts_only = posts.filter(kind=PostKind.DRUG_ALERT).prefetch_related(None)
+    rows = alerts_only.values_list("pk", "published_revision__facts")
     found = [pk for pk, facts in rows if matches(alerts.typed(facts or {}), wanted, key)]
     return posts.filter(pk__in=found)

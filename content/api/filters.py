@@ -7,7 +7,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from rest_framework import serializers
 
+from content import alert_search
+from content.alert_search import MAX_FILTER_CHARS, AlertFilters
 from content.models import PostKind, PostQuerySet, Tag
+
+ALERT_FILTERS = ("found", "sold_as", "colour", "logo")  # content.alert_search.AlertFilters
 
 
 class PostFilters(serializers.Serializer[Any]):
@@ -26,6 +30,29 @@ class PostFilters(serializers.Serializer[Any]):
         required=False,
         max_length=80,
         help_text="A topic's slug: the published text is tagged with it.",
+    )
+    found = serializers.CharField(
+        required=False,
+        max_length=MAX_FILTER_CHARS,
+        help_text=(
+            "Drug alerts whose lab found this substance (by name or a known alias, e.g. XTC "
+            "for MDMA; spelling as tags: 3 MMC is 3-MMC)."
+        ),
+    )
+    sold_as = serializers.CharField(
+        required=False,
+        max_length=MAX_FILTER_CHARS,
+        help_text="Drug alerts whose 'sold as' holds each of these words.",
+    )
+    colour = serializers.CharField(
+        required=False,
+        max_length=MAX_FILTER_CHARS,
+        help_text="Drug alerts whose colour holds each of these words.",
+    )
+    logo = serializers.CharField(
+        required=False,
+        max_length=MAX_FILTER_CHARS,
+        help_text="Drug alerts whose logo or imprint holds each of these words.",
     )
     updated_since = serializers.DateTimeField(
         required=False,
@@ -57,4 +84,5 @@ def apply(posts: PostQuerySet, filters: dict[str, Any]) -> PostQuerySet:
         posts = posts.filter(_tagged(Tag.Kind.SUBSTANCE, filters["substance"]))
     if "topic" in filters:
         posts = posts.filter(_tagged(Tag.Kind.TOPIC, filters["topic"]))
-    return posts.filter(conditions)
+    facts = AlertFilters.of({name: filters.get(name, "") for name in ALERT_FILTERS})
+    return alert_search.matching(posts.filter(conditions), facts)

@@ -7,12 +7,14 @@ revision, never its latest. Addresses are paths (see content.api.urls).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from content import alerts
 from content.exports import Outcome
 from content.models import Post, PostKind, Tag
 
@@ -36,6 +38,44 @@ class SourceSerializer(serializers.Serializer[Any]):
     url = serializers.CharField(allow_blank=True)
     consulted = serializers.CharField(
         allow_blank=True, help_text="When the source was consulted (YYYY-MM-DD), or empty."
+    )
+
+
+class SubstanceFoundSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=4, allow_null=True, coerce_to_string=True,
+        help_text="How much was found, as a decimal number; null when not stated.",
+    )  # fmt: skip
+    unit = serializers.ChoiceField(choices=["", *alerts.UNITS], allow_blank=True)
+    per = serializers.ChoiceField(choices=["", *alerts.PER_UNITS], allow_blank=True)
+
+
+class AlertFactsSerializer(serializers.Serializer[Any]):
+    """What a drug-checking lab found, as the published revision of a drug alert states it.
+    Text is empty and dates and numbers are null when the alert does not state them."""
+
+    sold_as = serializers.CharField(allow_blank=True, help_text="What it was sold as.")
+    substances = SubstanceFoundSerializer(many=True, help_text="The substances found.")
+    colour = serializers.CharField(allow_blank=True)
+    logo = serializers.CharField(allow_blank=True, help_text="Logo or imprint.")
+    shape = serializers.CharField(allow_blank=True)
+    weight_mg = serializers.DecimalField(
+        max_digits=12, decimal_places=4, allow_null=True, coerce_to_string=True
+    )
+    photo = serializers.CharField(allow_blank=True, help_text="Path of a photo, or empty.")
+    tested_on = serializers.DateField(allow_null=True)
+    tested_at = serializers.CharField(allow_blank=True, help_text="Where it was tested.")
+    tested_by = serializers.CharField(
+        allow_blank=True, help_text="The organisation that tested it."
+    )
+    severity = serializers.ChoiceField(choices=["", *alerts.SEVERITIES], allow_blank=True)
+    expires_on = serializers.DateField(
+        allow_null=True,
+        help_text="The last day the warning holds (Europe/Brussels); null when not stated.",
+    )
+    expired = serializers.BooleanField(
+        help_text="The expiry date has passed: the alert is history, no longer a warning."
     )
 
 
@@ -68,6 +108,9 @@ class PostSummarySerializer(serializers.Serializer[Any]):
         source="is_overdue", help_text="The review date has passed: check before relying on it."
     )
     tags = serializers.SerializerMethodField()
+    alert = serializers.SerializerMethodField(
+        help_text="A drug alert's facts; null for other kinds and for alerts that state none."
+    )
     api_url = serializers.SerializerMethodField(help_text="Path of this post in the API.")
     public_url = serializers.CharField(
         source="get_public_url", help_text="Path of this post on our public site."
@@ -84,6 +127,16 @@ class PostSummarySerializer(serializers.Serializer[Any]):
             }
         ).data
         return data
+
+    @extend_schema_field(AlertFactsSerializer(allow_null=True))
+    def get_alert(self, post: Post) -> dict[str, Any] | None:
+        if post.kind != PostKind.DRUG_ALERT:
+            return None
+        facts = alerts.facts_of(post.expect_published_revision())
+        if facts is None:
+            return None
+        data = dataclasses.asdict(facts) | {"expired": post.expired_on() is not None}
+        return dict(AlertFactsSerializer(data).data)
 
     def get_api_url(self, post: Post) -> str:
         return api_path(post)

@@ -66,6 +66,7 @@ LIST_COLUMNS = (
     "published_revision__title",
     "published_revision__summary",
     "published_revision__content_hash",
+    "published_revision__facts",  # a drug alert's facts (PostSummarySerializer.alert)
 )
 
 IF_NONE_MATCH = OpenApiParameter(
