@@ -250,10 +250,43 @@ Trop chaud, confus ou vous ne transpirez plus ? Appelez tout de suite le **112**
 """
 
 
+def alert_facts(
+    *, tested_days_ago: int, valid_days: int, amount: str = "280", **changes: Any
+) -> dict[str, Any]:
+    """A drug alert's facts (content.alerts), dated from the day the demo is seeded: the orange
+    Tesla pills, unless `changes` say otherwise."""
+    tested = datetime.date.today() - datetime.timedelta(days=tested_days_ago)
+    facts: dict[str, Any] = {
+        "sold_as": "Ecstasy (orange Tesla)",
+        "substances": [{"name": "MDMA", "amount": amount, "unit": "mg", "per": "pill"}],
+        "colour": "orange",
+        "logo": "Tesla",
+        "shape": "shield",
+        "weight_mg": "450",
+        "tested_on": tested.isoformat(),
+        "tested_at": "Utrecht",
+        "tested_by": "Trimbos-instituut (DIMS)",
+        "severity": "high_dose",
+        "expires_on": (tested + datetime.timedelta(days=valid_days)).isoformat(),
+    }
+    return facts | changes
+
+
+# The orange Tesla alert's facts: first about 250 mg, then (new lab results) up to 280 mg.
+TESLA_250: dict[str, Any] = {"tested_days_ago": 20, "valid_days": 90, "amount": "250"}
+TESLA_280: dict[str, Any] = {"tested_days_ago": 6, "valid_days": 90, "amount": "280"}
+
+
 def _mdma(
-    title: str, dose: str, name: str, sources: tuple[Source, ...], public_change_note: str = ""
+    title: str,
+    dose: str,
+    name: str,
+    sources: tuple[Source, ...],
+    public_change_note: str = "",
+    facts: dict[str, Any] | None = None,
 ) -> RevisionContent:
     return RevisionContent(
+        facts=facts or {},
         public_change_note=public_change_note,
         title=title,
         summary=f"Lab tests found {dose} of MDMA in single pills sold as \u201c{name}\u201d.",
@@ -277,6 +310,14 @@ most people out of the first-aid tent.
 - **Do not mix** alcohol with MDMA, ketamine or GHB: the combinations cause most emergencies.
 - **Start low, go slow**: wait at least two hours before taking more.
 - **Look after each other** and go to the first-aid post at once if someone is confused or hot.
+"""
+
+COCAINE_LEVAMISOLE_BODY = """\
+**Cocaine sold in Brussels was cut with levamisole**, a veterinary dewormer. Levamisole can
+lower the white blood cells that fight infection (agranulocytosis) and damage the skin.
+
+- See a doctor if you get a fever, a sore throat or sores that do not heal after using.
+- Smaller amounts and fewer nights lower the risk; testing a sample shows what is in it.
 """
 
 DEMO_POSTS = [
@@ -310,7 +351,11 @@ DEMO_POSTS = [
             (
                 "First draft",
                 _mdma(
-                    "High-dose MDMA pills: orange Tesla", "about 250 mg", "orange Tesla", (TRIMBOS,)
+                    "High-dose MDMA pills: orange Tesla",
+                    "about 250 mg",
+                    "orange Tesla",
+                    (TRIMBOS,),
+                    facts=alert_facts(**TESLA_250),
                 ),
             ),
             (
@@ -321,6 +366,7 @@ DEMO_POSTS = [
                     "orange Tesla",
                     (TRIMBOS, SCIENSANO),
                     "New lab results: the pills contain up to 280 mg of MDMA, not about 250 mg.",
+                    facts=alert_facts(**TESLA_280),
                 ),
             ),
         ],
@@ -425,6 +471,22 @@ DEMO_POSTS = [
                     title="PMMA sold as ecstasy",
                     summary="Pills sold as ecstasy contained PMMA, which is far more toxic.",
                     body=PMMA_BODY,
+                    facts=alert_facts(
+                        tested_days_ago=40,
+                        valid_days=120,
+                        sold_as="Ecstasy (pink Superman)",
+                        substances=[
+                            {"name": "PMMA", "amount": "60", "unit": "mg", "per": "pill"},
+                            {"name": "MDMA"},
+                        ],
+                        colour="pink",
+                        logo="Superman",
+                        shape="round",
+                        weight_mg="",
+                        tested_at="Brussels",
+                        tested_by="Sciensano (Belgian Early Warning System on Drugs)",
+                        severity="unexpected_substance",
+                    ),
                     sources=(SCIENSANO, EUDA),
                     substances=("PMMA", "MDMA"),
                     topics=("drug alert", "overdose"),
@@ -446,6 +508,9 @@ DEMO_POSTS = [
                     title="Hooggedoseerde XTC-pillen: oranje \u201cTesla\u201d",
                     summary="Labotests vonden tot 280 mg MDMA in één pil.",
                     body=MDMA_ALERT_NL_BODY,
+                    facts=alert_facts(
+                        **TESLA_280, sold_as="XTC (oranje Tesla)", colour="oranje", shape="schild"
+                    ),
                     sources=(TRIMBOS, SCIENSANO, DRUGLIJN),
                     substances=("MDMA",),
                     topics=("drug alert", "dosage"),
@@ -491,9 +556,50 @@ DEMO_POSTS = [
                     title="Pilules de MDMA fortement dosées : Tesla orange",
                     summary="Des analyses ont trouvé environ 250 mg de MDMA dans une pilule.",
                     body=MDMA_ALERT_FR_BODY,
+                    facts=alert_facts(
+                        **TESLA_250, sold_as="Ecstasy (Tesla orange)", shape="écusson"
+                    ),
                     sources=(TRIMBOS, MODUS_VIVENDI),
                     substances=("MDMA",),
                     topics=("drug alert", "dosage"),
+                ),
+            ),
+        ],
+    ),
+    # A drug alert whose warning held until a month ago ("Valid until" in the past): issue 14's
+    # expired alert (an expired alert leaves the active list; content.alerts.expires_on).
+    DemoPost(
+        language="en",
+        kind=PostKind.DRUG_ALERT,
+        slug="cocaine-cut-with-levamisole",
+        author="anna",
+        workflow=PostState.PUBLISHED,
+        versions=[
+            (
+                "First version",
+                RevisionContent(
+                    title="Cocaine cut with levamisole",
+                    summary="Lab tests found levamisole, a dewormer, in cocaine sold in Brussels.",
+                    body=COCAINE_LEVAMISOLE_BODY,
+                    sources=(SCIENSANO, EUDA),
+                    substances=("cocaine",),
+                    topics=("drug alert", "drug checking"),
+                    facts=alert_facts(
+                        tested_days_ago=120,
+                        valid_days=90,
+                        sold_as="Cocaine",
+                        substances=[
+                            {"name": "Cocaine", "amount": "62", "unit": "%", "per": "gram"},
+                            {"name": "Levamisole", "amount": "11", "unit": "%", "per": "gram"},
+                        ],
+                        colour="white",
+                        logo="",
+                        shape="powder",
+                        weight_mg="",
+                        tested_at="Brussels",
+                        tested_by="Modus Vivendi (drug checking)",
+                        severity="dangerous_adulterant",
+                    ),
                 ),
             ),
         ],
