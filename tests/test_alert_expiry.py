@@ -217,6 +217,7 @@ def test_each_repost_gets_an_expiry_notice_in_its_forums_format(
         assert f"Expired: {TITLE}" in text
         assert f"This drug alert expired on {EXPIRES.isoformat()}" in text
         assert repost.revision.content_hash in text
+        assert f"It was version 1, published on {REAL_TODAY.isoformat()}" in text
     assert set(FORUM_FORMATS) <= formats
     notices = AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORTED, details__expiry_notice=True
