@@ -312,6 +312,17 @@ most people out of the first-aid tent.
 - **Look after each other** and go to the first-aid post at once if someone is confused or hot.
 """
 
+MIXING_EN_BODY = """\
+Tramadol is a prescription painkiller that some people take for back pain or after an
+operation. It also raises serotonin, as MDMA does.
+
+- **Together they can cause serotonin syndrome**: fever, shaking, stiff muscles, confusion.
+  Tramadol also makes seizures more likely, and MDMA adds to that risk.
+- **Alcohol** adds to dehydration and overheating, and with tramadol it slows breathing.
+- If you take tramadol or another prescribed medicine, tell the first-aid team what you took.
+- **Call the emergency number (112)** at once if someone is very hot, confused or has a seizure.
+"""
+
 COCAINE_LEVAMISOLE_BODY = """\
 **Cocaine sold in Brussels was cut with levamisole**, a veterinary dewormer. Levamisole can
 lower the white blood cells that fight infection (agranulocytosis) and damage the skin.
@@ -600,6 +611,28 @@ DEMO_POSTS = [
                         tested_by="Modus Vivendi (drug checking)",
                         severity="dangerous_adulterant",
                     ),
+                ),
+            ),
+        ],
+    ),
+    # Names MDMA, tramadol and alcohol: the interaction table (migration 0027) puts a warning
+    # about the dangerous pairs before the text, on the public page and in every export.
+    DemoPost(
+        language="en",
+        kind=PostKind.ARTICLE,
+        slug="mdma-tramadol-alcohol",
+        author="bram",
+        workflow=PostState.PUBLISHED,
+        versions=[
+            (
+                "First version",
+                RevisionContent(
+                    title="MDMA with tramadol or alcohol",
+                    summary="Why some painkillers and drink do not mix with MDMA.",
+                    body=MIXING_EN_BODY,
+                    sources=(TRIPSIT, EUDA),
+                    substances=("MDMA", "tramadol", "alcohol"),
+                    topics=("mixing",),
                 ),
             ),
         ],

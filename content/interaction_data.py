@@ -117,6 +117,14 @@ PAIRS: list[tuple[str, str, str, str, str, str]] = [
         "par vomissement.",
     ),
     (
+        "GHB", "cocaine", C,
+        "The stimulant hides how sedated you are; when it wears off, GHB can knock you out.",
+        "Het stimulerende middel verbergt hoe verdoofd u bent; als het uitwerkt, kan GHB u "
+        "bewusteloos maken.",
+        "Le stimulant masque la sédation ; quand il s'estompe, le GHB peut vous faire perdre "
+        "connaissance.",
+    ),
+    (
         "GHB", "opioids", D,
         "Both depress breathing; together the risk of a fatal overdose is high.",
         "Beide remmen de ademhaling; samen is de kans op een dodelijke overdosis groot.",

@@ -51,7 +51,8 @@ def profile_admin_data(record: ExportProfile) -> dict[str, Any]:
     values = {
         field: getattr(record, field)
         for field in ("name", "slug", "format", "dialect", "max_length", "link_policy",
-                      "image_policy", "header_template", "footer_template")
+                      "image_policy", "header_template", "footer_template",
+                      "interaction_min_level")
     } | {"signing_key": record.signing_key_id or ""}  # fmt: skip
     values |= {flag: "on" for flag in ("tor", "sign", "active") if getattr(record, flag)}
     values = {name: "" if value is None else value for name, value in values.items()}

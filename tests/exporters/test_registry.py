@@ -244,6 +244,7 @@ def test_the_admin_refuses_a_dialect_of_another_format(client: Any, editor: Any)
         "dialect": "commonmark",
         "link_policy": "keep",
         "image_policy": "link",
+        "interaction_min_level": "unsafe",
         "active": "on",
         # the inline of headers and footers per language, left empty
         "frames-TOTAL_FORMS": 0,

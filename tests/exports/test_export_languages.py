@@ -425,6 +425,7 @@ def test_a_new_tor_profile_with_a_clear_net_url_in_a_frame_is_refused(
         "name": "New Tor forum", "slug": "new-tor", "format": "bbcode", "dialect": "phpbb3",
         "link_policy": "onion_internal", "image_policy": "drop", "tor": "on", "active": "on",
         "header_template": "{title}", "footer_template": "{onion_url}",
+        "interaction_min_level": "unsafe",
         "frames-TOTAL_FORMS": 1, "frames-INITIAL_FORMS": 0,
         "frames-0-language": Language.objects.get(code="nl").pk,
         "frames-0-header_template": "{title}", "frames-0-footer_template": "Zie {url}",

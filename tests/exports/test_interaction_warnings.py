@@ -156,3 +156,22 @@ def test_an_approved_change_reaches_exports_and_the_public_page_at_once(
     after = exports.export_post(post=post, profile=profile, actor=author, final=True)
     assert "Confusion is likely" in after.parts[0]
     assert "Confusion is likely" in client.get(post.get_public_url()).content.decode()
+
+
+def test_a_language_the_table_has_no_explanation_in_reads_the_english_one(
+    author: Any, reviewer: Any
+) -> None:
+    post = naming(("MDMA", "tramadol"), "de", author, reviewer)
+    block = interactions.warnings_markdown(post.expect_published_revision(), "de")
+    assert ENGLISH_WARNING in block
+
+
+def test_the_signed_copy_readers_download_carries_the_warning(
+    author: Any, reviewer: Any, signed_profile: ExportProfile
+) -> None:
+    post = naming(("MDMA", "tramadol"), "en", author, reviewer)
+    outcome = exports.reader_copy(post, signed_profile.slug)
+    assert outcome.result.signed
+    text = "\n".join(outcome.parts)
+    assert ENGLISH_WARNING in text
+    assert text.count("MDMA + tramadol") >= 2  # the formatted post and its signed copy

@@ -13,14 +13,17 @@ from django.urls import reverse
 from content import interactions, workflow
 from content.models import (
     AuditEvent,
+    ExportProfile,
     InteractionProposal,
     Language,
     Post,
     PostKind,
+    PublicVersion,
     Substance,
+    SubstanceAlias,
 )
 from content.revisions import create_post
-from tests.support import PASSWORD, content_of
+from tests.support import PASSWORD, content_of, profile_admin_data
 
 LIST = reverse("content:interactions")
 PROPOSE = reverse("content:interaction_propose")
@@ -145,3 +148,58 @@ def test_the_post_edit_review_and_export_pages_show_the_pairs(
     workflow.submit_for_review(post=Post.objects.get(pk=post.pk), actor=author)
     review = signed_in(reviewer).get(reverse("content:review_post", args=[post.pk]))
     assert "tramadol + XTC: Dangerous" in review.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_table_is_searched_by_substance_or_alias(editor: Any) -> None:
+    page = signed_in(editor).get(LIST, {"q": "XTC"}).content.decode()
+    pairs = page[page.index('id="pairs"') :]
+    assert "MDMA + tramadol" in pairs and "GHB + alcohol" not in pairs
+
+
+@pytest.mark.django_db
+def test_an_editor_adds_an_alias_in_the_admin_and_public_pages_move_on(editor: Any) -> None:
+    mdma = Substance.objects.get(name="MDMA")
+    aliases = list(mdma.aliases.all())
+    data: dict[str, Any] = {
+        "name": "MDMA",
+        "aliases-TOTAL_FORMS": len(aliases) + 1,
+        "aliases-INITIAL_FORMS": len(aliases),
+        "aliases-MIN_NUM_FORMS": 0,
+        "aliases-MAX_NUM_FORMS": 1000,
+    }
+    for index, alias in enumerate(aliases):
+        data |= {
+            f"aliases-{index}-id": alias.pk,
+            f"aliases-{index}-substance": mdma.pk,
+            f"aliases-{index}-name": alias.name,
+        }
+    data[f"aliases-{len(aliases)}-name"] = "Knallers"
+    data[f"aliases-{len(aliases)}-substance"] = mdma.pk
+    version = PublicVersion.current().number
+    url = reverse("admin:content_substance_change", args=[mdma.pk])
+    response = signed_in(editor).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert interactions.lookup("knallers") == mdma
+    assert PublicVersion.current().number > version
+    # A name another substance already has is refused with a message.
+    data[f"aliases-{len(aliases)}-name"] = "speed"
+    data[f"aliases-{len(aliases)}-id"] = SubstanceAlias.objects.get(name="Knallers").pk
+    data["aliases-INITIAL_FORMS"] = len(aliases) + 1
+    refused = signed_in(editor).post(url, data)
+    assert refused.status_code == 200
+    assert "already names a substance" in refused.content.decode()
+    assert interactions.lookup("speed") == Substance.objects.get(name="amphetamine")
+
+
+@pytest.mark.django_db
+def test_an_editor_chooses_a_profiles_interaction_level_in_the_admin(editor: Any) -> None:
+    record = ExportProfile.objects.get(slug="plain-text")
+    assert record.interaction_min_level == "unsafe"
+    url = reverse("admin:content_exportprofile_change", args=[record.pk])
+    values = profile_admin_data(record) | {"interaction_min_level": "caution"}
+    assert signed_in(editor).post(url, values).status_code == 302
+    record.refresh_from_db()
+    assert record.interaction_min_level == "caution"
+    wrong = signed_in(editor).post(url, values | {"interaction_min_level": "deadly"})
+    assert wrong.status_code == 200 and "Select a valid choice" in wrong.content.decode()
