@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from content import approval_rules, workflow
 from content.alert_rules import AlertFactsInvalid, check_facts, upload_prefix
@@ -131,11 +134,26 @@ def test_each_implausible_substance_row_is_named_with_what_to_fix(
     assert any(expected in message for message in found), found
 
 
-def test_fentanyl_any_amount_but_the_severity_must_be_stated(db: Any) -> None:
-    row = {"name": "Fentanyl", "amount": "2", "unit": "mg", "per": "pill"}
+@pytest.mark.parametrize("name", ["Fentanyl", "Protonitazene", "nitazenes"])
+def test_fentanyl_and_nitazenes_any_amount_but_the_severity_must_be_stated(
+    db: Any, name: str
+) -> None:
+    row = {"name": name, "amount": "2", "unit": "mg", "per": "pill"}
     assert messages_for(FACTS | {"substances": [row]}) == []
     found = messages_for(FACTS | {"substances": [row], "severity": ""})
-    assert "Severity: Fentanyl was found, so state how severe this alert is." in found
+    assert f"Severity: {name} was found, so state how severe this alert is." in found
+
+
+def test_editors_keep_the_plausible_amounts_in_the_admin(client: Any, editor: Any) -> None:
+    client.force_login(editor)
+    page = client.get("/admin/content/substancebound/")
+    assert page.status_code == 200
+    assert "MDMA" in page.content.decode() and "LSD" in page.content.decode()
+    added = client.post("/admin/content/substancebound/add/", {
+        "substance": "3-MMC", "unit": "mg", "per": "pill", "minimum": "1", "maximum": "300",
+    })  # fmt: skip
+    assert added.status_code == 302
+    assert SubstanceBound.objects.get(substance="3-MMC").key == "3-mmc"
 
 
 def test_the_ranges_are_the_ones_editors_keep(db: Any) -> None:
@@ -217,3 +235,21 @@ def test_the_facts_round_trip_and_a_changed_amount_is_a_new_revision_that_voids_
     assert approval_rules.approvals(second) == 0
     diff = {d.label: d for d in compare(RevisionContent.of(first), RevisionContent.of(second))}
     assert [label for label, d in diff.items() if d.changed] == ["Substances found"]
+
+
+# --- The demo ----------------------------------------------------------------------------------
+
+
+def test_the_demos_alerts_state_facts_that_pass_the_rules_and_one_has_expired(db: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    alerts = Post.objects.filter(kind=PostKind.DRUG_ALERT).select_related("latest_revision")
+    stated = [post for post in alerts if facts_of(post.latest_revision)]
+    assert len(stated) >= 2
+    for post in stated:
+        assert check_facts(post.expect_latest_revision().facts, required=True) == [], post.slug
+    today = timezone.localdate()
+    expired = [p for p in stated if (expires_on(p.published_revision) or today) < today]
+    assert [p.slug for p in expired] == ["cocaine-cut-with-levamisole"]
+    tesla = Post.objects.get(slug="high-dose-mdma-pills-orange-tesla")
+    found = [facts_of(r) for r in tesla.revisions.order_by("number")]
+    assert [str(f.substances[0].amount) for f in found if f] == ["250", "280"]

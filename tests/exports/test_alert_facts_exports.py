@@ -121,6 +121,8 @@ def test_the_substances_are_a_table_where_the_format_has_one(
             assert "<td>MDMA</td>" in part.replace('<td style="text-align:left">', "<td>")
         elif profile.format == "bbcode" and DIALECTS[profile.dialect].table:
             assert "[td]MDMA[/td]" in part.replace("[TD]", "[td]").replace("[/TD]", "[/td]")
+        elif profile.format == "bbcode":
+            assert "\nMDMA | 240 mg | pill\n" in part, profile.slug
         elif profile.format == "plaintext":
             # Aligned: the amount column starts at the same place on each row.
             rows = [line for line in part.splitlines() if "MDMA" in line or "Caffeine" in line]

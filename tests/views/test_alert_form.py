@@ -80,6 +80,7 @@ def test_editing_an_alert_shows_its_facts_and_a_changed_amount_is_a_new_revision
                         content=content_of(facts=FACTS))  # fmt: skip
     page = author_client.get(edit_url(alert)).content.decode()
     assert "Alert facts" in page and 'value="Modus Vivendi drug checking"' in page
+    assert "never a person&#x27;s name: this is published." in page
     assert 'name="found-0-amount"' in page and 'value="240"' in page
     assert 'value="2026-11-20"' in page
     data = form_data(alert, **ALERT_FORM_DATA | {
