@@ -108,22 +108,41 @@ def _alert_names(revision: Revision) -> tuple[list[str], str]:
     return [found.name for found in facts.substances if found.name.strip()], facts.sold_as
 
 
+def _index_for(names: Iterable[str]) -> dict[str, Substance]:
+    """Like `substance_index()`, for these names only, in one query."""
+    keys = {name_key(name) for name in names}
+    rows = (
+        Substance.objects.filter(Q(key__in=keys) | Q(aliases__key__in=keys))
+        .values_list("pk", "name", "key", "aliases__key")
+        .order_by("pk")
+    )
+    index: dict[str, Substance] = {}
+    for pk, name, key, alias_key in rows:
+        substance = index.get(key) or Substance(pk=pk, name=name, key=key)
+        index[key] = substance
+        if alias_key:
+            index.setdefault(alias_key, substance)
+    return index
+
+
 def named_substances(revision: Revision) -> dict[Substance, str]:
     """The known substances `revision` names -> the name it first uses for each (so a French
-    post says "alcool", not "alcohol"), in the order named."""
-    index = substance_index()
-    named: dict[Substance, str] = {}
+    post says "alcool", not "alcohol"), in the order named. No query for the table when the
+    revision names fewer than two things (the tags may come prefetched)."""
     tags = sorted(revision.tags.all(), key=lambda tag: tag.name.casefold())
-    for name in [tag.name for tag in tags if tag.kind == Tag.Kind.SUBSTANCE]:
-        substance = lookup(name, index)
-        if substance is not None:
-            named.setdefault(substance, name)
     alert_names, sold_as = _alert_names(revision)
-    for name in alert_names:
+    names = [tag.name for tag in tags if tag.kind == Tag.Kind.SUBSTANCE] + alert_names
+    sold_as = sold_as.strip()
+    if not sold_as and len({name_key(name) for name in names}) < 2:
+        return {}
+    words = [sold_as, *(word.strip(",-/") for word in _WORD.findall(sold_as))] if sold_as else []
+    index = _index_for(names + words)
+    named: dict[Substance, str] = {}
+    for name in names:
         substance = lookup(name, index)
         if substance is not None:
             named.setdefault(substance, name)
-    for substance in lookup_in_text(sold_as, index) if sold_as.strip() else []:
+    for substance in lookup_in_text(sold_as, index) if sold_as else []:
         named.setdefault(substance, substance.name)
     return named
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from http import HTTPStatus
 
+from django.db.models import prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -82,6 +83,8 @@ def _old_address(request: HttpRequest, *, lang: str, slug: str) -> HttpResponse:
 
 def _render_post(request: HttpRequest, post: Post) -> HttpResponse:
     revision = post.expect_published_revision()  # 200 means it has one
+    # One query for the tags, read by the page and by the interaction warnings.
+    prefetch_related_objects([revision], "tags")
     approvals = Review.objects.approvals_of(revision).approver_count()
     translations = (
         Post.objects.published()

@@ -175,3 +175,17 @@ def test_the_signed_copy_readers_download_carries_the_warning(
     text = "\n".join(outcome.parts)
     assert ENGLISH_WARNING in text
     assert text.count("MDMA + tramadol") >= 2  # the formatted post and its signed copy
+
+
+def test_the_warning_costs_the_public_page_two_queries_whatever_the_table_holds(
+    client: Any, author: Any, reviewer: Any, django_assert_num_queries: Any
+) -> None:
+    post = naming(("XTC", "tramadol", "alcohol", "ketamine"), "en", author, reviewer)
+    mdma = Substance.objects.get(name="MDMA")
+    for number in range(30):
+        mdma.aliases.create(name=f"pill {number}")
+    url = post.get_public_url()
+    # version, post, approvals, translations, tags, signing profiles + names, pairs
+    with django_assert_num_queries(8):
+        page = client.get(url)
+    assert "tramadol + XTC" in page.content.decode()
