@@ -356,6 +356,7 @@ def approve(*, proposal: InteractionProposal, actor: Actor) -> Interaction:
         old_level=proposal.old_level,
         new_level=proposal.new_level,
         proposed_by=proposal.proposed_by_id,
+        table_version=InteractionTableVersion.current(),
     )
     return interaction
 

@@ -174,6 +174,7 @@ def test_a_proposal_takes_effect_only_when_someone_else_approves_it(
     assert proposed[2]["first"] == "MDMA" and proposed[2]["second"] == "ketamine"
     assert approved[:2] == ("interaction_approved", other.pk)
     assert approved[2]["proposal"] == proposal.pk
+    assert approved[2]["table_version"] == version + 1
 
 
 @pytest.mark.django_db
