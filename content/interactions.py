@@ -223,7 +223,13 @@ def warnings_markdown(
     if not shown:
         return ""
     with translation.override(language):
-        heading = _("Warning: dangerous combinations")
+        dangerous = all(warning.is_dangerous for warning in shown)
+        # A profile that shows the lower levels too does not call them all dangerous.
+        heading = (
+            _("Warning: dangerous combinations")
+            if dangerous
+            else _("Warning: combining these substances")
+        )
         lines = [f"**{escape_markdown(heading)}**", ""]
         for warning in shown:
             pair = f"{warning.first_name} + {warning.second_name}"

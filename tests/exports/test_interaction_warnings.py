@@ -127,8 +127,10 @@ def test_a_profile_may_show_the_lower_levels_too_or_only_the_dangerous_ones(
         "Frequent use"
     )
     ExportProfile.objects.filter(pk=profile.pk).update(interaction_min_level="caution")
+    assert "Warning: dangerous combinations" in default
     everything = exported()
     assert "alcohol + MDMA" in everything and "dehydration" in everything
+    assert "Warning: combining these substances" in everything
     ExportProfile.objects.filter(pk=profile.pk).update(interaction_min_level="dangerous")
     dangerous_only = exported()
     assert "MDMA + tramadol" in dangerous_only and "dehydration" not in dangerous_only
