@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from content.languages import accepted_language, interface_language
+from harmreduction.middleware import is_private
 
 # The public views that read no session or user (all but the signed copies are cached pages).
 EARLY_VIEWS = frozenset(
@@ -43,7 +44,9 @@ class PublicPagesFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method in ("GET", "HEAD"):
+        # Not under the private prefixes: "/studio/typo/" matches the post pattern, and its
+        # 404 must come from the full stack, in the signed-in person's studio language.
+        if request.method in ("GET", "HEAD") and not is_private(request):
             try:
                 match = resolve(request.path_info)
             except Resolver404:

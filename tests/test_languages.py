@@ -115,6 +115,15 @@ def test_the_chosen_language_wins_over_the_browser_and_outlives_the_session(
     assert html_lang(other.get(reverse("content:dashboard"), HTTP_ACCEPT_LANGUAGE="nl")) == "nl"
 
 
+def test_a_mistyped_studio_address_answers_in_the_studio_language(
+    author_client: Client,
+) -> None:
+    author_client.post(LANGUAGE_PAGE, {"language": "nl"})
+    missing = author_client.get("/studio/geen-pagina/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert missing.status_code == 404 and html_lang(missing) == "nl"
+    assert "no-store" in missing["Cache-Control"]
+
+
 # --- The public site ----------------------------------------------------------------------
 
 
