@@ -1,13 +1,12 @@
 """The content domain's models, re-exported so that `from content.models import X` works.
 
 Direction of imports, all at module top: posts and public import no other model module;
-audit, workflow, schedule, translations, exports, opsec and addresses each import only from posts (exports
-also from content.exporters, which imports no model), and none of them imports another. The two
-`PostQuerySet` methods that need a workflow model (`with_revisions`, `awaiting_review_by`) look
-it up in Django's app registry when called, as a string foreign key does, instead of importing it.
-The review discussion (discussion) imports only from posts too. interactions imports no other
-model module; exports imports its levels. alerts (plausible amounts) imports no other model
-module.
+audit, workflow, schedule, translations, discussion, exports, opsec and addresses each import
+only from posts (exports also from content.exporters, which imports no model, and the levels of
+interactions), and none of them imports another. interactions and alerts (plausible amounts)
+import no other model module. The two `PostQuerySet` methods that need a workflow model
+(`with_revisions`, `awaiting_review_by`) look it up in Django's app registry when called, as a
+string foreign key does, instead of importing it.
 """
 
 from __future__ import annotations
