@@ -313,8 +313,15 @@ def test_no_list_fetches_the_text_of_a_revision(client: Any, people: People, nam
         assert rows_on(client.get(scene.url, scene.params)) == PAGE
     sql = "\n".join(query["sql"] for query in queries.captured_queries)
     assert "content_revision" in sql or name == "notifications"
+    # What is fetched: the columns each SELECT lists, where one key read out of a JSON column
+    # (an alert's expiry date) is not its text; a WHERE may test anything.
+    fetched = ONE_KEY.sub("", "\n".join(SELECTED.findall(sql)))
     for column in Revision.TEXT_FIELDS:
-        assert f'."{column}"' not in sql, f"{name} selects {column}"
+        assert f'."{column}"' not in fetched, f"{name} selects {column}"
+
+
+SELECTED = re.compile(r"SELECT (.*?) FROM ", re.DOTALL)
+ONE_KEY = re.compile(r"""\."facts"(?:, '\$\.| -> | ->> )""")
 
 
 POST_LINK = re.compile(r'href="/studio/posts/(\d+)/"')
