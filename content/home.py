@@ -151,7 +151,7 @@ def author_sections(user: User) -> list[Section]:
     groups = _author_groups()
     mine = Post.objects.filter(created_by=user)
     counts = mine.aggregate(**{name: Count("pk", filter=q) for name, (_, q) in groups.items()})
-    listed = mine.for_list()
+    listed = mine.for_list().with_open_comments()
     dashboard = reverse("content:dashboard")
     return [
         _section(
@@ -178,7 +178,7 @@ def decisions_of(user: User) -> QuerySet[Review]:
 
 
 def reviewer_sections(user: User) -> list[Section]:
-    waiting = Post.objects.for_list().awaiting_review_by(user)
+    waiting = Post.objects.for_list().with_open_comments().awaiting_review_by(user)
     decisions = decisions_of(user)
     return [
         _section(
@@ -227,7 +227,7 @@ def count_together(user: User, **querysets: QuerySet[Any]) -> dict[str, int]:
 def editor_sections(user: User) -> list[Section]:
     """The team's sections: their five counts in one query, then the first rows of each
     section that has any (each list's order is read from an index at 10,000 posts)."""
-    queue = alerts_first(Post.objects.for_list().filter(state=S.IN_REVIEW))
+    queue = alerts_first(Post.objects.for_list().with_open_comments().filter(state=S.IN_REVIEW))
     overdue = Post.objects.for_list().overdue().order_by("review_due", "pk")
     outdated = (
         reposts.outdated_reposts()

@@ -187,6 +187,16 @@ class PostQuerySet(models.QuerySet["Post"]):
             required_approvals=Coalesce(Subquery(required.values("required_approvals")[:1]), 1),
         )
 
+    def with_open_comments(self) -> PostQuerySet:
+        """`open_comments`: the post's review discussion threads nobody has resolved yet, as
+        a subquery of the same query (a list shows it on every row for no query more)."""
+        Comment = apps.get_model("content", "Comment")
+        threads = Comment.objects.filter(
+            post=OuterRef("pk"), parent__isnull=True, resolution__isnull=True
+        )
+        counted = threads.order_by().values("post").annotate(n=Count("pk")).values("n")[:1]
+        return self.annotate(open_comments=Coalesce(Subquery(counted), 0))
+
     def editable_by(self, user: Actor) -> PostQuerySet:
         if user.has_perm("content.edit_any_post"):
             return self.all()

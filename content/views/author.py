@@ -99,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if in_group is not None:
         posts = posts.filter(in_group)
     # The pk breaks ties, so a post never shows on two pages or on none.
-    posts = home.group_order(posts.for_list(), group)
+    posts = home.group_order(posts.for_list().with_open_comments(), group)
     return render(
         request,
         "content/author/dashboard.html",
