@@ -3,7 +3,9 @@
 An author sees their posts by where they stand (drafts, changes requested, in review, published,
 overdue); a reviewer what waits for their review, then their recent decisions; an editor the
 team's queue (drug alerts first), overdue posts, outdated reposts and signing keys that expire
-within KEY_WARNING_DAYS. Someone with several roles sees each role's sections.
+within KEY_WARNING_DAYS; drug alerts that expired (with the reposts still waiting for their
+expiry notice) and alerts that expire within ALERT_WARNING_DAYS. Someone with several roles sees
+each role's sections.
 
 Every section shows at most `HOME_ROWS` rows and links to the paginated list of all of them, so
 the home runs the same queries with 10 rows or 10,000 (tests/views/test_home_queries.py).
@@ -17,17 +19,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from content import reposts, roles
-from content.models import Post, PostState, Review, Schedule, SigningKey
-from content.models.posts import PostQuerySet, alert_rank, revision_text
+from content.models import Post, PostKind, PostState, Repost, Review, Schedule, SigningKey
+from content.models.posts import PostQuerySet, alert_expiry, alert_rank, revision_text
 
 KEY_WARNING_DAYS = 30
+ALERT_WARNING_DAYS = 7
 HOME_ROWS = 10  # per section, or STUDIO_PAGE_SIZE if smaller
 
 S = PostState
@@ -55,10 +58,15 @@ def _author_groups() -> dict[str, tuple[StrOrPromise, Q]]:
 
 GROUP_HEADINGS = {name: heading for name, (heading, _) in _author_groups().items()}
 GROUPS = tuple(GROUP_HEADINGS)
+# The editor's list of every alert expiring soon (`?show=all&state=expiring`), behind its section.
+EXPIRING = "expiring"
+GROUP_HEADINGS[EXPIRING] = gettext_lazy("Alerts expiring soon")
 
 
 def group_filter(group: str) -> Q | None:
-    """The filter of one of GROUPS (None for an unknown name: the whole list)."""
+    """The filter of one of GROUPS or EXPIRING (None for an unknown name: the whole list)."""
+    if group == EXPIRING:
+        return Q(pk__in=expiring_alerts().values("pk"))
     found = _author_groups().get(group)
     return found[1] if found else None
 
@@ -73,6 +81,8 @@ def group_order(posts: PostQuerySet, group: str) -> PostQuerySet:
         return alerts_first(posts)
     if group == "overdue":
         return posts.order_by("review_due", "pk")
+    if group == EXPIRING:
+        return posts.annotate(alert_expires=alert_expiry()).order_by("alert_expires", "pk")
     return posts.order_by("-latest_revision__created_at", "-pk")
 
 
@@ -216,6 +226,66 @@ class _Count(Subquery):
     output_field = IntegerField()
 
 
+def expired_alerts(today: datetime.date | None = None) -> PostQuerySet:
+    """Published drug alerts past their expiry date, the most recently expired first, each with
+    `alert_expires` and `notices_due`: its reposts nobody has answered with the expiry notice
+    yet (a subquery, so the list costs one query however many alerts and reposts there are)."""
+    due = Repost.objects.open().filter(post=OuterRef("pk"))
+    return (
+        Post.objects.for_list()
+        .expired_alerts(today)
+        .with_alert_expiry()
+        .annotate(notices_due=_Count(due.values("pk")))
+        .order_by(alert_expiry().desc(), "pk")
+    )
+
+
+def expiring_alerts(today: datetime.date | None = None) -> PostQuerySet:
+    """Drug alerts in force whose expiry date falls within ALERT_WARNING_DAYS (today included),
+    the soonest first: a new test result, or a decision to let them lapse, is due."""
+    day = today or timezone.localdate()
+    last = (day + datetime.timedelta(days=ALERT_WARNING_DAYS)).isoformat()
+    return (
+        Post.objects.for_list()
+        .in_force(day)
+        .filter(kind=PostKind.DRUG_ALERT)
+        .annotate(alert_expires=alert_expiry())
+        .filter(alert_expires__gt="", alert_expires__lte=last)
+        .order_by("alert_expires", "pk")
+    )
+
+
+def _alert_sections(
+    expired: PostQuerySet, expiring: PostQuerySet, counts: dict[str, int]
+) -> list[Section]:
+    """Shown only when they have rows: most days no alert expires. The expired alerts link to
+    the outdated reposts, where each expiry notice is ready in its forum's format."""
+    shown = []
+    if counts["expired"]:
+        shown.append(
+            _section(
+                "expired_alerts",
+                gettext_lazy("Alerts that expired"),
+                expired,
+                counts["expired"],
+                reverse("content:outdated_reposts"),
+                gettext_lazy("No alert has expired."),
+            )
+        )
+    if counts["expiring"]:
+        shown.append(
+            _section(
+                "expiring_alerts",
+                gettext_lazy("Alerts expiring within %(days)s days") % {"days": ALERT_WARNING_DAYS},
+                expiring,
+                counts["expiring"],
+                f"{reverse('content:dashboard')}?show=all&state={EXPIRING}",
+                gettext_lazy("No alert expires soon."),
+            )
+        )
+    return shown
+
+
 def count_together(user: User, **querysets: QuerySet[Any]) -> dict[str, int]:
     """The number of rows of each queryset, counted by the database in one query (a scalar
     subquery each, on the row of `user`, who is signed in and so exists)."""
@@ -236,8 +306,16 @@ def editor_sections(user: User) -> list[Section]:
     )
     keys = expiring_keys()
     pending = scheduled()
+    expired, expiring = expired_alerts(), expiring_alerts()
     counts = count_together(
-        user, queue=queue, overdue=overdue, outdated=outdated, keys=keys, pending=pending
+        user,
+        queue=queue,
+        overdue=overdue,
+        outdated=outdated,
+        keys=keys,
+        pending=pending,
+        expired=expired,
+        expiring=expiring,
     )
     dashboard = reverse("content:dashboard")
     return [
@@ -265,6 +343,7 @@ def editor_sections(user: User) -> list[Section]:
             reverse("content:outdated_reposts"),
             gettext_lazy("Every repost shows the published text."),
         ),
+        *_alert_sections(expired, expiring, counts),
         _section(
             "keys",
             gettext_lazy("Signing keys expired or expiring within %(days)s days")
