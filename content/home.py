@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from content import reposts, roles
+from content import reposts, roles, translations
 from content.models import Post, PostKind, PostState, Repost, Review, Schedule, SigningKey
 from content.models.posts import PostQuerySet, alert_expiry, alert_rank, revision_text
 
@@ -360,7 +360,8 @@ def editor_sections(user: User) -> list[Section]:
 
 
 def home_sections(user: User) -> list[tuple[str, list[Section]]]:
-    """(role, its sections) for each role `user` has, in the order the home shows them."""
+    """(role, its sections) for each role `user` has, in the order the home shows them. Every
+    listed translation says whether its source moved on, read for all rows at once."""
     have = roles_of(user)
     shown: list[tuple[str, list[Section]]] = []
     # Reviews first: an author and the team wait for them.
@@ -370,4 +371,6 @@ def home_sections(user: User) -> list[tuple[str, list[Section]]]:
         shown.append((roles.AUTHORS, author_sections(user)))
     if roles.EDITORS in have:
         shown.append((roles.EDITORS, editor_sections(user)))
+    listed = [row for _, sections in shown for section in sections for row in section.rows]
+    translations.flag_behind(row for row in listed if isinstance(row, Post))
     return shown

@@ -30,6 +30,7 @@ translate" has one answer that nobody can edit afterwards.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -217,6 +218,63 @@ def _drift_from(translated: Revision | None) -> Drift | None:
         return None
     safety = safety_change_between(source, translated.number, newest.number)
     return Drift(source=source, translated=translated, newest=newest, safety=safety)
+
+
+def flag_behind(posts: Iterable[Post]) -> None:
+    """Set `source_drift` (a Drift or None) on each of `posts`, as `drift()` would, for a whole
+    list: one query for the source revisions their latest revisions translate, and two for
+    whether a change since matters for safety (none when no post is a translation)."""
+    rows = list(posts)
+    for post in rows:
+        post.source_drift = None  # type: ignore[attr-defined]
+    wanted = {
+        post.latest_revision.translates_id
+        for post in rows
+        if post.latest_revision is not None and post.latest_revision.translates_id is not None
+    }
+    if not wanted:
+        return
+    translated = {
+        revision.pk: revision
+        for revision in Revision.objects.filter(pk__in=wanted)
+        .select_related("post", "post__language", "post__published_revision")
+        .defer(*Revision.TEXT_FIELDS, *revision_text("post__published_revision"))
+    }
+    moved = {
+        revision.pk: revision
+        for revision in translated.values()
+        if revision.post.published_revision is not None
+        and revision.post.published_revision.number > revision.number
+    }
+    if not moved:
+        return
+    kinds = {revision.post.kind for revision in moved.values()}
+    policies = {policy.kind: policy for policy in ReviewPolicy.objects.filter(kind__in=kinds)}
+    always = {
+        kind
+        for kind in kinds
+        # A kind whose policy an editor deleted has the default one (ReviewPolicy.for_kind).
+        if (policies.get(kind) or ReviewPolicy.for_kind(kind)).source_changes_are_safety_relevant
+    }
+    marked: dict[int, list[int]] = {}
+    sources = {revision.post_id for revision in moved.values()}
+    for post_id, number in Revision.objects.filter(
+        post_id__in=sources, safety_relevant=True
+    ).values_list("post_id", "number"):
+        marked.setdefault(post_id, []).append(number)
+    for post in rows:
+        latest = post.latest_revision
+        revision = moved.get(latest.translates_id or 0) if latest is not None else None
+        if revision is None:
+            continue
+        source = revision.post
+        newest = source.expect_published_revision()
+        safety = source.kind in always or any(
+            revision.number < number <= newest.number for number in marked.get(source.pk, [])
+        )
+        post.source_drift = Drift(  # type: ignore[attr-defined]
+            source=source, translated=revision, newest=newest, safety=safety
+        )
 
 
 def drift(post: Post) -> Drift | None:

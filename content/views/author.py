@@ -100,11 +100,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         posts = posts.filter(in_group)
     # The pk breaks ties, so a post never shows on two pages or on none.
     posts = home.group_order(posts.for_list().with_open_comments(), group)
+    pages = paginate(request, posts, per_page=settings.STUDIO_PAGE_SIZE)
+    translations.flag_behind(pages.page)  # "source changed since revision N", for the page
     return render(
         request,
         "content/author/dashboard.html",
         {
-            "pages": paginate(request, posts, per_page=settings.STUDIO_PAGE_SIZE),
+            "pages": pages,
             "show_all": show_all,
             "group": home.GROUP_HEADINGS.get(group, "") if in_group is not None else "",
             "can_see_all": user.has_perm("content.view_post"),
