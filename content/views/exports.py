@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from content import exports, forum_preview, reposts, signing_keys
+from content import exports, forum_preview, reposts, signing_keys, translations
 from content.exporters import ExportError, SigningError
 from content.forms import (
     FINAL,
@@ -96,6 +96,10 @@ def post_export(request: HttpRequest, pk: int) -> HttpResponse:
         "blocker": blocker,
         "can_final": can_final,
         "may_final": _can_final(request),
+        # A translation behind a safety change of its source: an editor may let it out here,
+        # as on the post page (content.translations.override() checks the right again).
+        "behind_source": bool(blocker) and blocker == translations.export_blocker(post),
+        "may_override": request.user.has_perm("content.override_translation"),
     }
     if request.method != "POST":
         return render(request, "content/exports/export.html", context)

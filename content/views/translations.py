@@ -63,10 +63,13 @@ def translation_override(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor lets the published translation `pk` be exported although it is behind a
     safety change of its source; the public page keeps its warning."""
     post = visible_post(request, pk)
+    # Back where the editor decided: the post page, or the export page that was refused.
+    from_export = request.POST.get("back") == "export"
+    back = redirect("content:post_export", pk=post.pk) if from_export else redirect(post)
     form = OverrideForm(request.POST)
     if not form.is_valid():
         messages.error(request, translations.error_override_reason())
-        return redirect(post)
+        return back
     try:
         translations.override(post=post, actor=request.user, reason=form.cleaned_data["reason"])
     except translations.TranslationNotPermitted as error:
@@ -78,4 +81,4 @@ def translation_override(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Recorded: this translation may be exported as final; its readers are still told."),
         )
-    return redirect(post)
+    return back

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import html5lib
@@ -9,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from content import translations
-from content.models import Post, Revision, TranslationOverride
+from content.models import AuditEvent, Post, Revision, TranslationOverride
 from tests.support import form_data
 from tests.test_translations import DUTCH, in_dutch, publish, save, source_article, translated
 
@@ -166,3 +167,47 @@ def test_the_public_page_warns_once_the_source_publishes_a_safety_change(
     banner = tree.find(f".//{NS}p[@class='untranslated-banner']")
     assert banner is not None
     assert "".join(banner.itertext()) == in_dutch(translations.NOTICE)
+
+
+def test_an_editor_lets_a_refused_translation_out_from_the_export_page(
+    client: Any, editor: Any, behind: Post
+) -> None:
+    export = reverse("content:post_export", args=[behind.pk])
+    client.force_login(editor)
+    page = client.get(export).content.decode()
+    assert "An update of the source is not yet translated" in page
+    override = reverse("content:translation_override", args=[behind.pk])
+    assert f'action="{override}"' in page and "Let it through" in page
+    refused = client.post(override, {"reason": "  ", "back": "export"})
+    assert refused["Location"] == export and not TranslationOverride.objects.exists()
+    done = client.post(override, {"reason": "Needed at the festival tonight.", "back": "export"})
+    assert done["Location"] == export
+    decision = TranslationOverride.objects.get()
+    assert (decision.actor, decision.reason) == (editor, "Needed at the festival tonight.")
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRANSLATION_OVERRIDDEN, post=behind
+    ).exists()
+    after = client.get(export).content.decode()
+    assert "Let it through" not in after and 'value="final"' in after
+
+
+def test_an_author_is_told_to_ask_an_editor_on_the_export_page_and_cannot_override(
+    author_client: Any, behind: Post
+) -> None:
+    page = author_client.get(reverse("content:post_export", args=[behind.pk])).content.decode()
+    assert "An update of the source is not yet translated" in page
+    assert "Only an editor may let this translation be exported" in page
+    override = reverse("content:translation_override", args=[behind.pk])
+    assert override not in page
+    response = author_client.post(override, {"reason": "Please.", "back": "export"})
+    assert response.status_code == 403 and not TranslationOverride.objects.exists()
+
+
+def test_an_export_refused_for_another_reason_offers_no_translation_override(
+    client: Any, editor: Any, source: Post
+) -> None:
+    Post.objects.filter(pk=source.pk).update(review_due=datetime.date(2020, 1, 1))
+    client.force_login(editor)
+    page = client.get(reverse("content:post_export", args=[source.pk])).content.decode()
+    assert '<p class="notice" role="note">' in page and 'value="final"' not in page  # overdue
+    assert "Let it through" not in page and "Only an editor may" not in page
