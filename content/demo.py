@@ -1,7 +1,8 @@
 """Demo accounts, posts and export profiles, so a newcomer sees the product working at once.
 
 `seed()` is idempotent: accounts are matched by user name, posts by language and slug and
-profiles by slug, so running it twice duplicates nothing (it only resets the demo passwords to
+profiles by slug, and the review discussion is written only on a post without comments, so
+running it twice duplicates nothing (it only resets the demo passwords to
 the one given). The accounts, posts and profiles themselves are content.demo_data.
 
 `seed_signing()`, for development only, adds what signing needs: a key labelled as the demo's,
@@ -23,8 +24,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from content import notifications, reposts, roles, signing_keys, trust, workflow
+from content import discussion, notifications, reposts, roles, signing_keys, trust, workflow
 from content.demo_data import (
+    DEMO_DISCUSSION,
     DEMO_FRAME_LANGUAGES,
     DEMO_KEY_EMAIL,
     DEMO_KEY_LABEL,
@@ -32,6 +34,7 @@ from content.demo_data import (
     DEMO_PROFILES,
     DEMO_SIGNED_PROFILES,
     DEMO_USERS,
+    DISCUSSED,
     SCHEDULED,
     SCHEDULED_IN,
     DemoPost,
@@ -198,11 +201,37 @@ def _seed(password: str) -> SeedResult:
                 _edit(post, author, content, note)
             _run_workflow(demo, post, users)
         created += 1
+    _ensure_discussion(users)
     return SeedResult(
         users=[(username, role) for username, _, role in DEMO_USERS],
         posts_created=created,
         posts_existing=existing,
     )
+
+
+def _ensure_discussion(users: dict[str, User]) -> None:
+    """The review discussion on the post in review, written through content.discussion (so its
+    notifications and audit rows exist as a team's would), on its latest revision; once: a post
+    with comments already is left as it is."""
+    language, slug = DISCUSSED
+    post = Post.objects.filter(language__code=language, slug=slug).first()
+    if post is None or post.comments.exists():
+        return
+    revision = post.expect_latest_revision()
+    for thread in DEMO_DISCUSSION:
+        first = discussion.add_comment(
+            post=post,
+            revision=revision,
+            actor=users[thread.author],
+            body=thread.body,
+            quote=thread.quote,
+        )
+        for name, body in thread.replies:
+            discussion.add_comment(
+                post=post, revision=revision, actor=users[name], body=body, parent=first
+            )
+        if thread.resolved_by:
+            discussion.resolve(comment=first, actor=users[thread.resolved_by])
 
 
 def _ensure_profiles(

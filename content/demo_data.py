@@ -638,3 +638,43 @@ DEMO_POSTS = [
         ],
     ),
 ]
+
+
+@dataclass(frozen=True)
+class DemoComment:
+    """A thread of the demo's review discussion: a comment (quoting `quote` of the revision,
+    if given), its replies as (user name, text), and who resolved it ("": still open)."""
+
+    author: str
+    body: str
+    quote: str = ""
+    replies: tuple[tuple[str, str], ...] = ()
+    resolved_by: str = ""
+
+
+# The review discussion on the post in review (language, slug): one open thread on a quoted
+# passage, answered by the author, and one thread the author resolved.
+DISCUSSED = ("nl", "ketamine-veiliger-gebruiken")
+DEMO_DISCUSSION = [
+    DemoComment(
+        author="rik",
+        quote="Begin met een kleine hoeveelheid en wacht; de werking begint snel.",
+        body=(
+            "Lezers zullen vragen hoeveel 'een kleine hoeveelheid' is. Kunnen we een richtwaarde "
+            "geven, met een bron, en zeggen hoe lang 'wachten' is?"
+        ),
+        replies=(
+            (
+                "bram",
+                "De DrugLijn noemt geen getal. Ik vraag het na bij Modus Vivendi en pas de zin "
+                "aan zodra ik een bron heb.",
+            ),
+        ),
+    ),
+    DemoComment(
+        author="sofie",
+        quote="Las pauzes in",
+        body="'Inlassen' is correct, maar 'Neem pauzes' leest makkelijker voor wie snel leest.",
+        resolved_by="bram",
+    ),
+]
