@@ -41,6 +41,10 @@ EXPIRY_BODY = gettext_noop(
 CHANGED_SINCE = gettext_noop("**What changed since version {old}:**")
 CHANGED_IN = gettext_noop("- Version {number}: {note}")
 REPLACES = gettext_noop("**Updated:** version {new} replaces version {old}, posted here before.")
+# A translation's final export while a safety change of its source is not translated opens with
+# this line (content.translations.with_reader_notice); here with the other notices, so /verify/
+# knows its words as ours (content.public_words.OUR_WORDS).
+UNTRANSLATED_UPDATE = gettext_noop("An update of the source is not yet translated.")
 
 
 def as_markdown(text: str) -> str:

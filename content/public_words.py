@@ -42,7 +42,7 @@ _NOT_WORDS = frozenset({"http", "https"})
 # language we write. A withdrawal notice's body is not around any text, so its words count.
 OUR_WORDS = (
     DRAFT_BANNER, SOURCES_HEADING, CONSULTED, INTRO, IMAGE_LABEL, ADDRESS_NOT_SET,
-    notices.WITHDRAWAL_TITLE, notices.CHANGED_SINCE, notices.REPLACES,
+    notices.WITHDRAWAL_TITLE, notices.CHANGED_SINCE, notices.REPLACES, notices.UNTRANSLATED_UPDATE,
 )  # fmt: skip
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[ds]")
 MIN_LENGTH, MAX_LENGTH = 5, 30

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.utils.translation import override as language_override
 
+from content import notices
 from content.actors import Actor, Person, signed_in
 from content.diffs import compare
 from content.exporters import ExportDocument
@@ -56,7 +56,7 @@ from content.revisions import create_post, unique_slug
 
 MAX_REASON = 1000
 # What readers of a translation behind a safety change of its source are told (in its language).
-NOTICE = gettext_noop("An update of the source is not yet translated.")
+NOTICE = notices.UNTRANSLATED_UPDATE
 
 
 class TranslationError(ValueError):
