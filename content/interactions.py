@@ -131,7 +131,14 @@ def named_substances(revision: Revision) -> dict[Substance, str]:
     revision names fewer than two things (the tags may come prefetched)."""
     tags = sorted(revision.tags.all(), key=lambda tag: tag.name.casefold())
     alert_names, sold_as = _alert_names(revision)
-    names = [tag.name for tag in tags if tag.kind == Tag.Kind.SUBSTANCE] + alert_names
+    return named_in(
+        [tag.name for tag in tags if tag.kind == Tag.Kind.SUBSTANCE] + alert_names, sold_as
+    )
+
+
+def named_in(names: list[str], sold_as: str) -> dict[Substance, str]:
+    """The known substances among `names` and in `sold_as`, as `named_substances()` reads them
+    off a revision (the editor's preview reads them off the form before saving)."""
     sold_as = sold_as.strip()
     if not sold_as and len({name_key(name) for name in names}) < 2:
         return {}
@@ -213,13 +220,19 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
 
 
-def warnings_markdown(
-    revision: Revision, language: str, min_level: str = DEFAULT_MIN_LEVEL
-) -> str:
+def warnings_markdown(revision: Revision, language: str, min_level: str = DEFAULT_MIN_LEVEL) -> str:
     """The warning block an export or public page puts before the text: the interactions of
     `min_level` and above between what `revision` names, in `language` ("" when none)."""
+    return warnings_block(interactions_for(revision), language, min_level)
+
+
+def warnings_block(
+    warnings: list[Warning], language: str, min_level: str = DEFAULT_MIN_LEVEL
+) -> str:
+    """The block of `warnings_markdown()`, from warnings found some other way (the editor's
+    preview, before the revision exists)."""
     threshold = level_rank(min_level if min_level else DEFAULT_MIN_LEVEL)
-    shown = [w for w in interactions_for(revision) if w.rank >= max(threshold, 0)]
+    shown = [w for w in warnings if w.rank >= max(threshold, 0)]
     if not shown:
         return ""
     with translation.override(language):
@@ -339,9 +352,7 @@ def approve(*, proposal: InteractionProposal, actor: Actor) -> Interaction:
     when the pair changed since it was proposed (the proposer judged another table)."""
     proposal = _locked_pending(proposal, actor)
     first, second = proposal.first, proposal.second
-    existing = (
-        Interaction.objects.select_for_update().filter(first=first, second=second).first()
-    )
+    existing = Interaction.objects.select_for_update().filter(first=first, second=second).first()
     as_seen = (existing.level, existing.explanations()) if existing else ("", {})
     if as_seen != (proposal.old_level, proposal.old_explanations):
         raise ValidationError(str(ERROR_STALE))

@@ -6,6 +6,7 @@ from content.views import (
     author,
     discussion,
     exports,
+    facts_preview,
     interactions,
     markdown_editor,
     review,
@@ -97,4 +98,5 @@ urlpatterns = [
     # Paths fixed by MARKDOWNX_URLS_PATH and MARKDOWNX_UPLOAD_URLS_PATH in settings.
     path("markdown/preview/", markdown_editor.markdown_preview, name="markdown_preview"),
     path("markdown/upload/", markdown_editor.image_upload, name="image_upload"),
+    path("markdown/facts-preview/", facts_preview.facts_preview, name="facts_preview"),
 ]
