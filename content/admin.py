@@ -7,12 +7,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from content import interactions
+from content import interactions, team
 from content.exporters.registry import grouped_dialect_choices
 from content.models import (
     AllowedNumber,
@@ -306,3 +309,49 @@ class SubstanceAdmin(admin.ModelAdmin[Substance]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Substance | None = None) -> bool:
         return False  # pairs and proposals refer to it: rename it, or add aliases
+
+
+# --- Accounts: Django's user admin, one account per e-mail address ----------------------------
+
+
+def _address_of_its_own(form: forms.ModelForm[User]) -> str:
+    """The form's address, refused with a field error when another account has it (capitals
+    ignored), which the database's unique index would otherwise answer with a server error."""
+    email = User.objects.normalize_email((form.cleaned_data.get("email") or "").strip())
+    if team.email_taken(email, other_than=form.instance.pk):
+        raise forms.ValidationError(team.ERROR_EMAIL_IN_USE.format(email=email), code="taken")
+    return email
+
+
+class AccountChangeForm(UserChangeForm[User]):
+    def clean_email(self) -> str:
+        return _address_of_its_own(self)
+
+
+class AccountCreationForm(AdminUserCreationForm[User]):
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def clean_email(self) -> str:
+        return _address_of_its_own(self)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin[User]):
+    """Django's user admin, for a superuser; an address is asked for when adding an account.
+    Editors manage the team in the studio (content.team)."""
+
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )

@@ -24,7 +24,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from content import discussion, notifications, reposts, roles, signing_keys, trust, workflow
+from content import (
+    discussion,
+    notifications,
+    reposts,
+    roles,
+    signing_keys,
+    team,
+    trust,
+    workflow,
+)
 from content.demo_data import (
     DEMO_DISCUSSION,
     DEMO_FRAME_LANGUAGES,
@@ -157,7 +166,9 @@ def _ensure_users(password: str) -> dict[str, User]:
         )
         user.set_password(password)
         user.is_staff = role == roles.EDITORS
-        user.email = f"{username}@example.org"
+        address = f"{username}@example.org"
+        if not team.email_taken(address, other_than=user.pk):  # else it keeps what it has
+            user.email = address
         user.save()
         user.groups.set([Group.objects.get(name=role)])
         users[username] = model.objects.get(pk=user.pk)  # fresh: no stale permission cache

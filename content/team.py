@@ -64,6 +64,10 @@ ERROR_USERNAME_INVALID = gettext_lazy(
 ERROR_EMAIL_TAKEN = gettext_lazy(
     "{email} already has an account; change that account's roles instead."
 )
+ERROR_EMAIL_IN_USE = gettext_lazy(
+    "Another account already has the address {email} (capitals ignored); each account needs "
+    "an address of its own."
+)
 ERROR_EMAIL_INVALID = gettext_lazy("Enter a valid e-mail address.")
 ERROR_DEACTIVATE_SELF = gettext_lazy("You cannot deactivate your own account; ask another editor.")
 ERROR_LAST_EDITOR = gettext_lazy(
@@ -152,6 +156,19 @@ def _refuse_last_editor(user: User) -> None:
         raise TeamError(ERROR_LAST_EDITOR.format(username=user.get_username()))
 
 
+def email_taken(email: str, *, other_than: int | None = None) -> bool:
+    """Whether an account (other than the one with pk `other_than`) has `email`, capitals
+    ignored, as the database's unique index compares them (migration 0021). An empty address
+    is nobody's. Every form that sets an address asks this first, so a duplicate gets a field
+    error rather than the index's IntegrityError."""
+    if not email.strip():
+        return False
+    taken = User.objects.filter(email__iexact=email.strip())
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    return taken.exists()
+
+
 @transaction.atomic
 def invite(
     *,
@@ -179,7 +196,7 @@ def invite(
     groups = _groups(role_names)
     if User.objects.filter(username__iexact=username).exists():
         raise TeamError(ERROR_USERNAME_TAKEN.format(username=username), field="username")
-    if User.objects.filter(email__iexact=email).exists():
+    if email_taken(email):
         raise TeamError(ERROR_EMAIL_TAKEN.format(email=email), field="email")
     try:
         with transaction.atomic():  # a savepoint: a taken name must not end the transaction
@@ -193,7 +210,7 @@ def invite(
             )
     except IntegrityError:  # the same name or address, invited by someone else a moment ago
         # (the database keeps addresses unique, case ignored: migration 0021)
-        if User.objects.filter(email__iexact=email).exists():
+        if email_taken(email):
             raise TeamError(ERROR_EMAIL_TAKEN.format(email=email), field="email") from None
         raise TeamError(ERROR_USERNAME_TAKEN.format(username=username), field="username") from None
     user.groups.set(groups)
