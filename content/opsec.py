@@ -14,12 +14,14 @@ overrides) is read once per run by `Context.load`, not per rule or per word.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from content.actors import Actor, signed_in
 from content.models import AuditEvent, OpsecOverride, Post, Revision, Tag, record_event
@@ -71,8 +73,36 @@ class Finding:
     def blocking(self) -> bool:
         return self.blocks and self.override is None
 
+    @property
+    def place(self) -> str:
+        """`where` in the language of the page (`where` itself stays English: it is part of
+        the finding's key and of the audit log)."""
+        return place_of(self.where)
+
     def __str__(self) -> str:
-        return f"{self.where}: {self.label.lower()} “{self.shown}” ({self.reason})"
+        return f"{self.place}: {self.label.lower()} “{self.shown}” ({self.reason})"
+
+
+# The places pieces() names, as patterns of the stored English `where`, and how people read them.
+PLACES: tuple[tuple[re.Pattern[str], StrOrPromise], ...] = (
+    (re.compile(r"title"), gettext_lazy("title")),
+    (re.compile(r"summary, line (?P<number>\d+)"), gettext_lazy("summary, line %(number)s")),
+    (re.compile(r"body, line (?P<number>\d+)"), gettext_lazy("body, line %(number)s")),
+    (re.compile(r"source (?P<number>\d+), title"), gettext_lazy("source %(number)s, title")),
+    (re.compile(r"source (?P<number>\d+), URL"), gettext_lazy("source %(number)s, URL")),
+    (re.compile(r"tag “(?P<name>.*)”", re.DOTALL), gettext_lazy("tag “%(name)s”")),
+    (re.compile(r"address \(slug\)"), gettext_lazy("address (slug)")),
+)
+
+
+def place_of(where: str) -> str:
+    """A finding's stored place ("body, line 3") as the current language says it; a place
+    of no known form as it is."""
+    for pattern, wording in PLACES:
+        found = pattern.fullmatch(where)
+        if found is not None:
+            return str(wording) % found.groupdict()
+    return where
 
 
 @dataclass(frozen=True)
