@@ -47,6 +47,10 @@ ERROR_NOT_ARMORED = gettext_lazy(
     "Paste an ASCII-armored key: text starting with “-----BEGIN PGP PRIVATE KEY BLOCK-----”."
 )
 ERROR_LABEL = gettext_lazy("Give the key a label the team will recognise.")
+ERROR_GENERATED_MISSING = gettext_lazy(
+    "gpg reported key {fingerprint}, but the key store does not have it."
+)
+ERROR_NO_SUCH_KEY = gettext_lazy("The key store has no key {fingerprint}.")
 
 
 ERROR_KEY_STORE = gettext_lazy(
@@ -130,7 +134,7 @@ def generate_signing_key(
         fingerprint = generate_key(_home(), name=name, email=email, expire=expire)
         info = _secret_info(fingerprint)
     if info is None:  # gpg said it made the key, but it is not there: never pretend
-        raise SigningError(f"gpg reported key {fingerprint}, but the key store does not have it.")
+        raise SigningError(ERROR_GENERATED_MISSING.format(fingerprint=fingerprint))
     return _record(info, label=label.strip(), actor=actor, how="generated")
 
 
@@ -154,7 +158,7 @@ def public_key(key: SigningKey) -> str:
     """The armored PUBLIC key, for readers who verify our signatures."""
     armored = keystore(_home()).export_keys(key.fingerprint, secret=False)
     if not armored:
-        raise SigningError(f"The key store has no key {key.fingerprint}.")
+        raise SigningError(ERROR_NO_SUCH_KEY.format(fingerprint=key.fingerprint))
     return str(armored)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext_lazy
 
 
 class HarmreductionConfig(AppConfig):
     name = "harmreduction"
-    verbose_name = "Harm reduction"
+    verbose_name = gettext_lazy("Harm reduction")
 
     def ready(self) -> None:
         from content.languages import on_login
