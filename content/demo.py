@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from content import (
     discussion,
@@ -49,6 +52,7 @@ from content.demo_data import (
     DemoPost,
 )
 from content.exporters.frames import DEFAULT_FRAMES
+from content.images import store_image
 from content.models import (
     ExportProfile,
     ExportProfileFrame,
@@ -184,11 +188,15 @@ def _seed(password: str) -> SeedResult:
     users = _ensure_users(password)
     _ensure_profiles(DEMO_PROFILES)
     created = existing = 0
+    photo = ""  # drawn and uploaded once, for the first post that shows it
     for demo in DEMO_POSTS:
         language = Language.objects.get(code=demo.language)
         if Post.objects.filter(language=language, slug=demo.slug).exists():
             existing += 1
             continue
+        if demo.photographed:
+            photo = photo or pill_photo()
+            demo = with_photo(demo, photo)
         author = users[demo.author]
         (first_note, first), *later = demo.versions
         original = (
@@ -218,6 +226,33 @@ def _seed(password: str) -> SeedResult:
         posts_created=created,
         posts_existing=existing,
     )
+
+
+def pill_photo() -> str:
+    """The address of a photo of the orange Tesla pills: a plain orange pill drawn here (no
+    third-party photo), uploaded through content.images as an author's image is (checked,
+    re-encoded from its pixels, stored under a random name)."""
+    image = Image.new("RGB", (320, 200), (250, 250, 247))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle(
+        (50, 50, 270, 150), radius=50, fill=(240, 128, 24), outline=(176, 86, 0), width=5
+    )
+    draw.line((160, 60, 160, 140), fill=(176, 86, 0), width=3)  # the score line
+    data = io.BytesIO()
+    image.save(data, format="PNG")
+    upload = SimpleUploadedFile("orange-tesla.png", data.getvalue(), content_type="image/png")
+    return store_image(upload).url
+
+
+def with_photo(demo: DemoPost, photo: str) -> DemoPost:
+    """`demo` with `photo` as the photo fact of every version that states facts."""
+    versions = [
+        (note, dataclasses.replace(content, facts={**content.facts, "photo": photo}))
+        if content.facts
+        else (note, content)
+        for note, content in demo.versions
+    ]
+    return dataclasses.replace(demo, versions=versions)
 
 
 def _ensure_discussion(users: dict[str, User]) -> None:

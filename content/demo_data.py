@@ -106,6 +106,8 @@ class DemoPost:
     reason: str = ""  # the reviewer's request for changes, or the editor's for withdrawing
     newer_text: str = ""  # "published_newer_draft": added to the published body...
     newer_note: str = ""  # ...with this change note
+    # A drug alert whose facts show the photo of the pills (content.demo draws and uploads it).
+    photographed: bool = False
 
 
 MDMA_ALERT_BODY = """\
@@ -356,6 +358,7 @@ DEMO_POSTS = [
         language="en",
         kind=PostKind.DRUG_ALERT,
         slug="high-dose-mdma-pills-orange-tesla",
+        photographed=True,
         author="anna",
         workflow="republished",
         versions=[
@@ -509,6 +512,7 @@ DEMO_POSTS = [
         language="nl",
         kind=PostKind.DRUG_ALERT,
         slug="hooggedoseerde-xtc-pillen-oranje-tesla",
+        photographed=True,
         author="bram",
         translation_of="high-dose-mdma-pills-orange-tesla",
         workflow=PostState.PUBLISHED,
@@ -556,6 +560,7 @@ DEMO_POSTS = [
         language="fr",
         kind=PostKind.DRUG_ALERT,
         slug="pilules-mdma-fortement-dosees-tesla-orange",
+        photographed=True,
         author="anna",
         translation_of="high-dose-mdma-pills-orange-tesla",
         translates_revision=1,
