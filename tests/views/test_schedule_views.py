@@ -125,3 +125,18 @@ def test_the_timeline_names_the_schedule_events(client: Any, approved: Post) -> 
     client.force_login(approved.created_by)
     page = client.get(reverse("content:post_timeline", args=[approved.pk])).content.decode()
     assert "Scheduled" in page and "Schedule cancelled" in page
+
+
+def test_the_homes_schedule_names_the_site_time_zone_and_who_set_it(
+    client: Any, approved: Post
+) -> None:
+    workflow.schedule(
+        post=approved, actor=approved.created_by, kind="publish",
+        run_at=timezone.now() + datetime.timedelta(days=1),
+        revision_id=approved.latest_revision_id,
+    )  # fmt: skip
+    client.force_login(approved.created_by)
+    page = client.get(reverse("content:dashboard")).content.decode()
+    scheduled = page.split('id="scheduled"')[1].split("</section>")[0]
+    assert f"When ({timezone.get_current_timezone_name()})" in scheduled
+    assert f"<td>{approved.created_by.get_username()}</td>" in scheduled
