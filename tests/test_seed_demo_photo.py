@@ -38,11 +38,13 @@ def photo_of(post: Post) -> str:
 
 
 def test_the_orange_tesla_alerts_show_one_uploaded_photo(seeded: Post) -> None:
-    photos = {
-        photo_of(post)
+    tesla = [
+        post
         for post in Post.objects.published().filter(kind=PostKind.DRUG_ALERT)
         if "tesla" in post.slug
-    }
+    ]
+    assert {post.language.code for post in tesla} == {"en", "nl", "fr"}
+    photos = {photo_of(post) for post in tesla}
     assert len(photos) == 1  # en, nl and fr show the same pills
     (photo,) = photos
     assert is_uploaded_image(photo)

@@ -53,6 +53,9 @@ def titles(client: Any, **params: str) -> list[str]:
         ({"logo": "tesla"}, ["Warning one"]),
         ({"logo": "superman"}, ["Warning two"]),
         ({"logo": "tesla", "colour": "blue"}, []),
+        ({"colour": "blu"}, []),  # every word asked for is a whole word of the fact
+        ({"colour": "light blue"}, ["Warning two"]),
+        ({"colour": "dark blue"}, []),
         ({"found": "ketamine"}, []),
     ],
 )
@@ -77,6 +80,7 @@ def test_a_substance_found_is_found_by_its_alias(client, shelf) -> None:
         ("ecstasy", ["Warning one"]),
         ("3-MMC", ["Warning two"]),
         ("paste", ["Warning two"]),
+        ("shield", ["Warning one", "Warning two"]),  # the shape (their text does not say it)
     ],
 )
 def test_alerts_are_searched_by_their_facts(client, shelf, q, expected) -> None:

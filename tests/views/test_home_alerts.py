@@ -136,3 +136,21 @@ def test_the_alert_sections_cost_one_list_query_each_with_3_or_30_alerts(
     # The queue, overdue posts, outdated reposts, keys, expired and expiring alerts.
     assert page.count('<section class="home-section"') == 6
     assert f'<a href="{reverse("content:outdated_reposts")}">{count} reposts</a>' in page
+
+
+def test_expired_alerts_come_newest_first_and_expiring_ones_soonest_first(
+    client: Any, author: Any, reviewers: list[Any], editor: Any, english: Any, on_day: Any
+) -> None:
+    earlier = EXPIRES - datetime.timedelta(days=2)
+    make_alert(author, reviewers, english, title="Expired earlier", facts=alert_facts(earlier))
+    make_alert(author, reviewers, english, title="Expired later")
+    make_alert(author, reviewers, english, title="Expiring last", facts=alert_facts(SOON))
+    sooner = SOON - datetime.timedelta(days=2)
+    make_alert(author, reviewers, english, title="Expiring first", facts=alert_facts(sooner))
+    on_day(DAY_AFTER)
+    client.force_login(editor)
+    page = client.get(HOME).content.decode()
+    expired, expiring = section(page, "expired_alerts"), section(page, "expiring_alerts")
+    assert expired.index("Expired later") < expired.index("Expired earlier")
+    assert expiring.index("Expiring first") < expiring.index("Expiring last")
+    assert f'href="{HOME}?show=all&amp;state={home.EXPIRING}"' in expiring
