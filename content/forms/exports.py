@@ -109,6 +109,8 @@ class RepostForm(PostedForm):
         queryset=ExportProfile.objects.none(),
         to_field_name="slug",
         label=gettext_lazy("Profile"),
+        # Our words: Django's own default empty choice has no Dutch or French yet.
+        empty_label=gettext_lazy("Choose a profile"),
         error_messages={"invalid_choice": ERROR_CHOOSE_PROFILE},
     )
     field_order = ["profile", "where", "posted_on"]
