@@ -38,7 +38,10 @@ def words(code: str) -> list[str]:
     """Our words of the block in the post's language (the catalogue's), whatever the
     language of the person exporting (English in these tests)."""
     with translation.override(code):
-        return [pgettext("per unit", word) if word == "pill" else gettext(word) for word in WORDS]
+        said = [pgettext("per unit", word) if word == "pill" else gettext(word) for word in WORDS]
+    if code != "en":  # an untranslated word comes back in English: that must fail, not pass
+        assert [word for word, english in zip(said, WORDS, strict=True) if word == english] == []
+    return said
 
 
 BODY_START = "damage the bladder"
