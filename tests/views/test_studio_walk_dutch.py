@@ -43,13 +43,9 @@ POST_PAGES = (
 SLIPPED = ("- Select an option -", "body, line ", "summary, line ", "source 1, URL")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(db: Any) -> None:
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def pages_of() -> list[str]:
@@ -60,7 +56,6 @@ def pages_of() -> list[str]:
     return urls
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("role", [roles.REVIEWERS, roles.AUTHORS, roles.EDITORS])
 def test_the_studio_pages_of_each_role_speak_dutch(demo: Any, role: str) -> None:
     user = get_user_model().objects.filter(groups__name=role, is_active=True).first()
