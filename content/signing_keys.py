@@ -51,6 +51,7 @@ ERROR_GENERATED_MISSING = gettext_lazy(
     "gpg reported key {fingerprint}, but the key store does not have it."
 )
 ERROR_NO_SUCH_KEY = gettext_lazy("The key store has no key {fingerprint}.")
+ERROR_GPG_TIMEOUT = gettext_lazy("gpg did not answer in time")
 
 
 ERROR_KEY_STORE = gettext_lazy(
@@ -65,7 +66,7 @@ def _key_store_errors() -> Iterator[None]:
     try:
         yield
     except subprocess.TimeoutExpired:
-        raise SigningError(ERROR_KEY_STORE.format(error="gpg did not answer in time")) from None
+        raise SigningError(ERROR_KEY_STORE.format(error=ERROR_GPG_TIMEOUT)) from None
     except (OSError, ValueError) as error:
         raise SigningError(ERROR_KEY_STORE.format(error=error)) from error
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils.translation import override
 
 from content import signing_keys
-from content.exporters import SigningError
+from content.exporters import SigningError, signing
 from content.models import SigningKey
 
 MISSING = "0123456789ABCDEF0123456789ABCDEF01234567"
@@ -46,3 +46,32 @@ def test_the_apps_names_in_the_admin_are_translated(app: str, code: str) -> None
         english = str(name)
     with override(code):
         assert str(name) != english
+
+
+@pytest.mark.parametrize("code", ["nl", "fr"])
+@pytest.mark.parametrize(
+    ("message", "inside", "english"),
+    [
+        (signing.NOT_VERIFIED, signing.TEXT_DIFFERS, "the signed text differs"),
+        (signing.BAD_SIGNATURE, signing.NO_SIGNATURE_FOUND, "no signature found"),
+        (signing_keys.ERROR_KEY_STORE, signing_keys.ERROR_GPG_TIMEOUT, "did not answer in time"),
+    ],
+)
+def test_our_words_inside_a_gpg_error_are_in_the_language_too(
+    message: Any, inside: Any, english: str, code: str
+) -> None:
+    key = "status" if message is not signing_keys.ERROR_KEY_STORE else "error"
+    with override("en"):
+        assert english in message.format(**{key: inside})
+    with override(code):
+        said = message.format(**{key: inside})
+    assert english not in said and said != message.format(**{key: inside})
+
+
+@pytest.mark.parametrize("code", ["nl", "fr"])
+def test_a_signature_by_another_key_names_it_in_the_language(code: str) -> None:
+    with override(code):
+        said = signing.NOT_VERIFIED.format(
+            status=signing.SIGNED_BY_OTHER.format(fingerprint=MISSING)
+        )
+    assert MISSING in said and "signed by" not in said

@@ -29,6 +29,11 @@ NOT_VERIFIED = gettext_lazy(
 IMPORT_FAILED = gettext_lazy("No key could be imported from that text: {status}.")
 GENERATE_FAILED = gettext_lazy("gpg could not generate a key: {status}.")
 BAD_SIGNATURE = gettext_lazy("The signature does not verify: {status}.")
+# Our words inside the messages above; gpg's own `status` words are passed on as gpg wrote them.
+SIGNED_BY_OTHER = gettext_lazy("signed by {fingerprint}")
+TEXT_DIFFERS = gettext_lazy("the signed text differs from the export")
+NO_SIGNATURE_FOUND = gettext_lazy("no signature found")
+NO_SIGNATURE_PRODUCED = gettext_lazy("no signature produced")
 DRAFT_NEVER_SIGNED = gettext_lazy(
     "A draft (not approved) is never signed; export it unsigned as a preview."
 )
@@ -137,9 +142,9 @@ def clearsign(
     signed: str = result.data.decode("utf-8")
     verified = verify(gnupghome, signed)
     if verified != key.fingerprint:
-        raise SigningError(NOT_VERIFIED.format(status=f"signed by {verified}"))
+        raise SigningError(NOT_VERIFIED.format(status=SIGNED_BY_OTHER.format(fingerprint=verified)))
     if _signed_lines(signed) != [line.rstrip() for line in text.rstrip("\n").split("\n")]:
-        raise SigningError(NOT_VERIFIED.format(status="the signed text differs from the export"))
+        raise SigningError(NOT_VERIFIED.format(status=TEXT_DIFFERS))
     return signed
 
 
@@ -168,14 +173,14 @@ def _sign_failure(status: str | None, fingerprint: str) -> str:
         return KEY_REVOKED.format(fingerprint=fingerprint)
     if status == "key expired":
         return KEY_EXPIRED.format(fingerprint=fingerprint, expired=datetime.now(tz=UTC))
-    return GPG_FAILED.format(fingerprint=fingerprint, status=status or "no signature produced")
+    return GPG_FAILED.format(fingerprint=fingerprint, status=status or NO_SIGNATURE_PRODUCED)
 
 
 def verify(gnupghome: str | os.PathLike[str], signed: str) -> str:
     """The primary-key fingerprint of a good signature; SigningError for anything else."""
     result = keystore(gnupghome).verify(signed)
     if not result.valid:
-        raise SigningError(BAD_SIGNATURE.format(status=result.status or "no signature found"))
+        raise SigningError(BAD_SIGNATURE.format(status=result.status or NO_SIGNATURE_FOUND))
     return str(result.pubkey_fingerprint or result.fingerprint)
 
 
