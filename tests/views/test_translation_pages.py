@@ -10,9 +10,11 @@ import pytest
 from django.urls import reverse
 
 from content import translations
+from content.languages import set_studio_language
 from content.models import AuditEvent, Post, Revision, TranslationOverride
 from tests.support import form_data
 from tests.test_translations import DUTCH, in_dutch, publish, save, source_article, translated
+from tests.untranslated import english_left
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
@@ -211,3 +213,16 @@ def test_an_export_refused_for_another_reason_offers_no_translation_override(
     page = client.get(reverse("content:post_export", args=[source.pk])).content.decode()
     assert '<p class="notice" role="note">' in page and 'value="final"' not in page  # overdue
     assert "Let it through" not in page and "Only an editor may" not in page
+
+
+@pytest.mark.parametrize("role", ["author", "editor"])
+def test_the_refused_export_page_of_a_translation_speaks_dutch_to_each_role(
+    client: Any, author: Any, editor: Any, behind: Post, role: str
+) -> None:
+    person = {"author": author, "editor": editor}[role]
+    set_studio_language(user=person, language="nl")
+    client.force_login(person)
+    page = client.get(reverse("content:post_export", args=[behind.pk])).content.decode()
+    assert '<html lang="nl">' in page and english_left(page, "nl") == []
+    for english in ("An update of the source", "Only an editor may", "Let it through"):
+        assert english not in page, english
