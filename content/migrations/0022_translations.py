@@ -1,17 +1,13 @@
 # Translations of posts (content.translations): the source revision a revision translates and
 # the author's safety flag (both content: hashed only when set, so every stored hash holds), the
 # review policy's "every new text matters for safety" (on for drug alerts), editors' overrides,
-# and their audit actions. The actions' choices are read from the model: several changes add
-# actions at once (each in its own migration), choices are no part of the table, and so the
-# migration state always names every action the model has, whichever was written last.
+# and their audit actions (named in 0027's choices: several changes added actions at once).
 
 from __future__ import annotations
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-from content.models.audit import AuditEvent
 
 
 def drug_alerts_are_safety_relevant(apps, schema_editor):
@@ -53,11 +49,6 @@ class Migration(migrations.Migration):
                 related_name="translated_by",
                 to="content.revision",
             ),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="action",
-            field=models.CharField(choices=AuditEvent.Action.choices, max_length=40),
         ),
         migrations.CreateModel(
             name="TranslationOverride",
