@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext, pgettext
 
 UNITS = ("mg", "µg", "%")
@@ -151,8 +151,9 @@ def escape_markdown(text: str) -> str:
 
 
 def number_text(amount: Decimal) -> str:
-    """180, 0.5, 1.25: no exponent, no trailing zeros."""
-    return f"{amount.normalize():f}"
+    """180, 0.5, 1.25 (0,5 and 1,25 in Dutch and French: the active language's decimal mark):
+    no exponent, no trailing zeros. The stored facts keep the canonical "1.5"."""
+    return formats.number_format(amount.normalize())
 
 
 def _per_label(per: str) -> str:

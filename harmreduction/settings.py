@@ -203,6 +203,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 LANGUAGE_CODE = "en"
 LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "content" / "locale"]
+# Short dates per language (harmreduction/formats): ISO in English, day/month/year in Dutch and
+# French as in Belgium; decimals with a comma in Dutch and French (Django's own formats).
+FORMAT_MODULE_PATH = ["harmreduction.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,6 @@
 """What the README's Languages section says and no other test covered: an overdue reminder
 speaks each reviewer's studio language, and dates in tables and on the public pages are written
-2026-12-06 whatever the language."""
+as the language writes them: 2026-12-06 in English, 06/12/2026 in Dutch and French."""
 
 from __future__ import annotations
 
@@ -49,16 +49,17 @@ def test_an_overdue_reminder_speaks_each_reviewers_language(
     assert said[reviewer] != said[second]
 
 
-def test_dates_are_written_the_same_in_every_language(
+def test_dates_are_written_as_each_language_writes_them(
     author: Any, reviewer: Any, languages: dict[str, Language]
 ) -> None:
     post = dutch_post(author, reviewer, languages["nl"])
-    saved = timezone.localtime(post.expect_latest_revision().created_at).strftime("%Y-%m-%d")
-    for code in ("nl", "fr", "en"):
+    written = timezone.localtime(post.expect_latest_revision().created_at)
+    iso, belgian = written.strftime("%Y-%m-%d"), written.strftime("%d/%m/%Y")
+    for code, saved, other in (("nl", belgian, iso), ("fr", belgian, iso), ("en", iso, belgian)):
         set_studio_language(user=author, language=code)
         studio = Client()
         studio.force_login(author)  # the language rides in the session from login on
         page = studio.get(reverse("content:dashboard"), {"show": "mine"}).content.decode()
-        assert f'<html lang="{code}">' in page and saved in page, code
-    public = Client().get(post.get_public_url()).content.decode()
-    assert saved in public
+        assert f'<html lang="{code}">' in page and saved in page and other not in page, code
+    public = Client().get(post.get_public_url()).content.decode()  # a Dutch post's page
+    assert belgian in public

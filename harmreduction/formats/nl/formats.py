@@ -1,0 +1,5 @@
+# Belgian Dutch: 14/03/2026 (Django's nl module has the Netherlands' 14-3-2026).
+from __future__ import annotations
+
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
