@@ -107,7 +107,7 @@ def instance(export_settings: Any, team_key: Any, tmp_path: Path) -> Any:
     export_settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", stdout=io.StringIO())
     upload = export_settings.MEDIA_ROOT / "uploads" / "photo.jpg"
-    upload.parent.mkdir(parents=True)
+    upload.parent.mkdir(parents=True, exist_ok=True)  # the demo uploads its photo
     upload.write_bytes(jpeg_with_metadata())
     editor = apps.get_model("auth", "User").objects.get(username="eva")
     exported(editor)
@@ -129,7 +129,8 @@ def test_backup_restore_backup_is_byte_identical_and_the_instance_the_same(
     before_export = exported(apps.get_model("auth", "User").objects.get(username="eva"))
     before = snapshot(client)  # after the export: it records an event
     first = write_backup(tmp_path / "a.tar.gz", at=AT)
-    assert first.files == 1 and first.public_keys == 1 and first.rows > 200
+    # Two files: the demo's photo and the image the fixture adds.
+    assert first.files == 2 and first.public_keys == 1 and first.rows > 200
     # Sub-millisecond times are what dumpdata loses; the demo's events have them.
     assert any(moment.microsecond % 1000 for moment in before["event_times"])
 
@@ -137,7 +138,7 @@ def test_backup_restore_backup_is_byte_identical_and_the_instance_the_same(
     instance.MEDIA_ROOT = tmp_path / "media-restored"
     instance.GNUPG_HOME = fresh_store  # a fresh key store: the archive's public key goes there
     result = restore_backup(tmp_path / "a.tar.gz")
-    assert (result.rows, result.files, result.public_keys) == (first.rows, 1, 1)
+    assert (result.rows, result.files, result.public_keys) == (first.rows, 2, 1)
     # The search documents were written again (PostgreSQL; SQLite searches without them).
     published = Post.objects.filter(published_revision__isnull=False).count()
     assert published and SearchDocument.objects.count() == (
@@ -177,7 +178,7 @@ def test_commands_print_what_they_did(instance: Any, fresh_store: str, tmp_path:
     out = io.StringIO()
     call_command("backup", str(tmp_path / "a.tar.gz"), "--at", AT.isoformat(), stdout=out)
     assert f"Backup written: {tmp_path / 'a.tar.gz'} (" in out.getvalue()
-    assert "1 files, 1 public keys)" in out.getvalue()
+    assert "2 files, 1 public keys)" in out.getvalue()
     with pytest.raises(CommandError, match="The database is not empty"):
         call_command("restore", str(tmp_path / "a.tar.gz"))
     empty_database()

@@ -81,7 +81,7 @@ def test_sqlite_and_postgresql_give_the_same_archive(tmp_path: Path, gnupg_home:
     media = tmp_path / "media-source"
     manage(source, media, gnupg_home, "migrate", "-v0")
     manage(source, media, gnupg_home, "seed_demo")
-    (media / "uploads").mkdir(parents=True)
+    (media / "uploads").mkdir(parents=True, exist_ok=True)  # the demo uploads its photo
     (media / "uploads" / "photo.bin").write_bytes(bytes(range(256)))
     first = tmp_path / "first.tar.gz"
     manage(source, media, gnupg_home, "backup", str(first), "--at", AT)
