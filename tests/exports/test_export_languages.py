@@ -7,11 +7,7 @@ from __future__ import annotations
 import importlib
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -226,26 +222,6 @@ def test_a_dutch_preview_carries_the_dutch_draft_banner(
 
 
 # --- Signed, and checked by readers --------------------------------------------------------------
-
-
-@pytest.fixture
-def reader_keyring(team_key: Any) -> Iterator[str]:
-    """A reader's own gpg home holding nothing but our public key, from the public site."""
-    key = Client().get("/pgp.txt")
-    assert key.status_code == 200
-    home = tempfile.mkdtemp(prefix="gpg-", dir="/tmp")
-    try:
-        imported = subprocess.run(
-            ["gpg", "--homedir", home, "--batch", "--import"],
-            input=key.content,
-            capture_output=True,
-            check=False,
-        )
-        assert imported.returncode == 0, imported.stderr
-        yield home
-    finally:
-        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.mark.parametrize("code", ["nl", "fr"])

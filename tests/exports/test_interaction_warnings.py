@@ -123,8 +123,10 @@ def test_a_profile_may_show_the_lower_levels_too_or_only_the_dangerous_ones(
     default = exported()
     assert "MDMA + tramadol" in default and "alcohol + tramadol" in default
     assert "alcohol + MDMA" not in default and "dehydration" not in default
-    assert default.index("alcohol + tramadol") < default.index("MDMA + tramadol") < default.index(
-        "Frequent use"
+    assert (
+        default.index("alcohol + tramadol")
+        < default.index("MDMA + tramadol")
+        < default.index("Frequent use")
     )
     ExportProfile.objects.filter(pk=profile.pk).update(interaction_min_level="caution")
     assert "Warning: dangerous combinations" in default
@@ -150,9 +152,10 @@ def test_an_approved_change_reaches_exports_and_the_public_page_at_once(
         explanations={"en": "Confusion is likely.", "nl": "", "fr": ""},
     )  # fmt: skip
     # Proposed only: nothing changes yet (the cached export and page stay right).
-    assert "Confusion is likely" not in exports.export_post(
-        post=post, profile=profile, actor=author, final=True
-    ).parts[0]
+    assert (
+        "Confusion is likely"
+        not in exports.export_post(post=post, profile=profile, actor=author, final=True).parts[0]
+    )
     interactions.approve(proposal=proposal, actor=reviewer)
     assert InteractionProposal.objects.get(pk=proposal.pk).status == "approved"
     after = exports.export_post(post=post, profile=profile, actor=author, final=True)

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -88,26 +84,6 @@ def signing_everywhere(team_key: Any) -> list[ExportProfile]:
         profile.full_clean()
         profile.save()
     return profiles
-
-
-@pytest.fixture
-def reader_keyring(team_key: Any) -> Iterator[str]:
-    """A reader's own gpg home holding nothing but our public key, from the public site."""
-    key = Client().get("/pgp.txt")
-    assert key.status_code == 200 and b"PRIVATE KEY" not in key.content
-    home = tempfile.mkdtemp(prefix="gpg-", dir="/tmp")
-    try:
-        imported = subprocess.run(
-            ["gpg", "--homedir", home, "--batch", "--import"],
-            input=key.content,
-            capture_output=True,
-            check=False,
-        )
-        assert imported.returncode == 0, imported.stderr
-        yield home
-    finally:
-        subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def downloaded_parts(client: Any, post: Post, profile: ExportProfile) -> list[bytes]:
