@@ -20,7 +20,6 @@ from content.revisions import create_post
 from tests.exports.test_reader_verification import (  # noqa: F401 - fixtures
     downloaded_parts,
     paste_into_verify,
-    reader_keyring,
     signing_everywhere,
 )
 from tests.readers import gpg_verify, shown, signed_copy
